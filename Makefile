@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test install lint format regions test-sqlite test-postgres test-browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate
+	$(BIN)/python manage.py load_seeds
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest -m "not browser" --cov --cov-report=term:skip-covered
+	@$(MAKE) --no-print-directory test-postgres
+	$(BIN)/pytest -m browser -p no:cacheprovider
+
+# The PostgreSQL pass runs when a server answers; REQUIRE_POSTGRES=1 (CI) makes its absence a failure.
+test-postgres: install
+	@if $(BIN)/python scripts/pg_ready.py "$(TEST_DATABASE_URL)"; then \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -m "not browser" -q; \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+		echo "!!! PostgreSQL at $(TEST_DATABASE_URL) does not answer and REQUIRE_POSTGRES=1"; exit 1; \
+	else \
+		echo "!!! PostgreSQL at $(TEST_DATABASE_URL) does not answer: SKIPPING the PostgreSQL pass"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+regions: install
+	$(BIN)/python scripts/build_regions.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .coverage

@@ -1,0 +1,172 @@
+"""Language models that judge which candidate reads as Chinese.
+
+Mojibake repair chooses among all the GBK characters that share a known
+byte.  Two models judge them:
+
+* a character-bigram model interpolated from three sources: the word-internal
+  bigrams of jieba's frequency dictionary (当地, 医保), bigrams of clean prose
+  with its punctuation (the seed documents: how often 确 is followed by 。),
+  and the document being repaired (好水 where it says 吃好水 elsewhere);
+* a word model, the best segmentation into jieba's dictionary words, which
+  settles characters inside words (确保 against 确。).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+from .chinese import to_simplified
+
+OPENING = set("“‘（《〈【")
+CLOSING = set("”’）》〉】")
+SENTENCE = set("，。、；：？！")
+PUNCTUATION = OPENING | CLOSING | SENTENCE | set("—…·")
+# Pages folded to half-width; the models read the full-width forms.
+CANONICAL = str.maketrans(",:;!?()", "，：；！？（）")
+IMPOSSIBLE_LOGP = math.log(1e-7)
+
+PROSE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
+ANNOTATION = re.compile(r"\([a-zü\u00e0-\u01dc]{1,7}\)")
+
+# Interpolation weights of the sources, renormalized over those that know
+# the previous character.
+WEIGHTS = {"dictionary": 0.45, "prose": 0.25, "document": 0.2, "unigram": 0.1}
+
+
+def canonical(text: str) -> str:
+    return text.translate(CANONICAL)
+
+
+def _impossible(prev: str, c: str) -> bool:
+    return (prev in OPENING and (c in CLOSING or c in SENTENCE)) or (
+        prev in SENTENCE and (c in SENTENCE or c in CLOSING)
+    )
+
+
+class CharBigramModel:
+    def __init__(self, unigrams: Counter, bigrams: Counter, prose: Counter, document: Counter | None = None) -> None:
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+        self.prose = prose
+        self.document = document or Counter()
+        self.total = sum(unigrams.values())
+        self.prose_total = sum(v for k, v in prose.items() if len(k) == 1) or 1
+
+    def with_document(self, text: str) -> CharBigramModel:
+        """The same model, also trained on one (simplified) document."""
+        return CharBigramModel(self.unigrams, self.bigrams, self.prose, _ngram_counts(canonical(text)))
+
+    def unigram_p(self, c: str) -> float:
+        if c in PUNCTUATION:
+            return (self.prose.get(c, 0) + 1) / self.prose_total
+        return (self.unigrams.get(c, 0) + 0.5) / (self.total + 0.5 * len(self.unigrams))
+
+    def logp(self, prev: str, c: str) -> float:
+        """log P(c | prev), interpolated over the sources that know ``prev``."""
+        if _impossible(prev, c):
+            return IMPOSSIBLE_LOGP
+        parts = {"unigram": self.unigram_p(c)}
+        if self.unigrams.get(prev):
+            parts["dictionary"] = self.bigrams.get(prev + c, 0) / self.unigrams[prev]
+        if self.prose.get(prev, 0) >= 5:
+            parts["prose"] = self.prose.get(prev + c, 0) / self.prose[prev]
+        if self.document.get(prev):
+            parts["document"] = self.document.get(prev + c, 0) / self.document[prev]
+        weight = sum(WEIGHTS[k] for k in parts)
+        return math.log(sum(WEIGHTS[k] * p for k, p in parts.items()) / weight)
+
+    def score(self, text: str) -> float:
+        """Total log-probability of a simplified string, first character by unigram."""
+        text = canonical(text)
+        if not text:
+            return 0.0
+        total = math.log(self.unigram_p(text[0]))
+        for a, b in zip(text, text[1:]):
+            total += self.logp(a, b)
+        return total
+
+
+def _ngram_counts(text: str) -> Counter:
+    counts = Counter(text[i : i + 2] for i in range(len(text) - 1))
+    counts.update(text)
+    return counts
+
+
+def prose_counts(folder: Path = PROSE_CORPUS) -> Counter:
+    """Unigrams and bigrams of clean prose: the seed texts, minus damaged lines."""
+    counts: Counter = Counter()
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "?" in line:
+                continue  # a damaged run would teach its own mistakes
+            counts.update(_ngram_counts(canonical(to_simplified(ANNOTATION.sub("", line)))))
+    return counts
+
+
+def _dictionary_path() -> str:
+    return str(Path(jieba.__file__).parent / "dict.txt")
+
+
+@lru_cache(maxsize=1)
+def model() -> CharBigramModel:
+    unigrams: Counter = Counter()
+    bigrams: Counter = Counter()
+    with open(_dictionary_path(), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ")
+            if len(parts) < 2:
+                continue
+            word, freq = parts[0], int(parts[1])
+            for c in word:
+                unigrams[c] += freq
+            for i in range(len(word) - 1):
+                bigrams[word[i : i + 2]] += freq
+    return CharBigramModel(unigrams, bigrams, prose_counts())
+
+
+class WordModel:
+    """Best-segmentation log-probability under jieba's unigram word model."""
+
+    PUNCT_SHARE = 0.04  # punctuation marks are about one token in twenty-five
+    DOCUMENT_WORD_FREQ = 300  # a pair the document uses elsewhere counts as a modest word
+
+    def __init__(self) -> None:
+        dt = jieba.dt
+        dt.check_initialized()
+        self.freq = dt.FREQ
+        self.logtotal = math.log(dt.total)
+
+    def word_logp(self, word: str, document: Counter | None = None) -> float:
+        if len(word) == 1 and word in PUNCTUATION:
+            return math.log(self.PUNCT_SHARE)
+        freq = self.freq.get(word) or 0
+        if document is not None and len(word) == 2:
+            freq += self.DOCUMENT_WORD_FREQ * document.get(word, 0)
+        return math.log(freq or 1) - self.logtotal
+
+    def score(self, text: str, document: Counter | None = None) -> float:
+        text = canonical(text)
+        n = len(text)
+        best = [0.0] + [-math.inf] * n
+        for end in range(1, n + 1):
+            for start in range(max(0, end - 6), end):
+                word = text[start:end]
+                if end - start > 1 and not self.freq.get(word) and not (document and document.get(word)):
+                    continue
+                value = best[start] + self.word_logp(word, document)
+                if value > best[end]:
+                    best[end] = value
+        return best[n]
+
+
+@lru_cache(maxsize=1)
+def word_model() -> WordModel:
+    jieba.setLogLevel(logging.WARNING)
+    return WordModel()

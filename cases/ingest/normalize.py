@@ -1,0 +1,154 @@
+"""Turn a raw web document into clean simplified-Chinese paragraphs.
+
+Each paragraph keeps the character span of the raw text it came from, so that
+a case can point back to the original.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from .charlm import model
+from .chrome import is_chrome, strip_inline_chrome
+from .chinese import readings, to_simplified
+from .mojibake import ANNOTATION, REPLACEMENT, repair_document
+
+
+@dataclass
+class Paragraph:
+    text: str
+    start: int  # span in the raw document
+    end: int
+    uncertain: int = 0
+
+
+@dataclass
+class NormalizedDocument:
+    raw: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+def drop_annotations(text: str) -> str:
+    """Drop ``字(zì)`` annotations that are a reading of the character before them."""
+
+    def keep_or_drop(m: re.Match) -> str:
+        before = text[m.start() - 1] if m.start() else ""
+        return "" if before and m.group(1) in readings(before) else m.group(0)
+
+    return ANNOTATION.sub(keep_or_drop, text)
+
+
+# Only real markup: a tag name in ASCII (Chinese text uses <…> as book-title marks).
+TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]{0,200})?/?>|<!--.*?-->")
+# A closing tag whose "<" a mojibake slip swallowed.
+BROKEN_TAG = re.compile(r"/(?:span|p|div|strong|em|font|b|i|a|td|tr|li)>")
+
+
+def strip_markup(text: str) -> str:
+    text = TAG.sub("", text)
+    text = BROKEN_TAG.sub("", text)
+    return html.unescape(text).replace("\xa0", " ")
+
+
+CJK = r"\u3400-\u9fff"
+CJK_OR_QUOTE = CJK + "“”‘’《》（）、。，；：！？"
+
+
+def fullwidth_punctuation(text: str) -> str:
+    """Half-width punctuation inside Chinese prose becomes full-width."""
+    text = re.sub(rf"(?<=[{CJK_OR_QUOTE}\w]),(?=\D)|(?<=\D),(?=[{CJK_OR_QUOTE}])", "，", text)
+    text = re.sub(rf"(?<=[{CJK_OR_QUOTE}]);|;(?=[{CJK_OR_QUOTE}])", "；", text)
+    text = re.sub(rf"(?<=[{CJK_OR_QUOTE}]):|(?<=[{CJK}]\d):(?=[{CJK}])|:(?=[{CJK_OR_QUOTE}])", "：", text)
+    text = re.sub(rf"(?<=[{CJK_OR_QUOTE}])!|!(?=[{CJK_OR_QUOTE}])", "！", text)
+    text = re.sub(rf"(?<=[{CJK_OR_QUOTE}])\?", "？", text)
+    text = re.sub(rf"\(([^()\n]{{0,60}}[{CJK}][^()\n]{{0,60}})\)", r"（\1）", text)
+    text = re.sub(rf"(?<=[{CJK}])\((?=[{CJK}\d])", "（", text)
+    return _curly_quotes(text)
+
+
+def _curly_quotes(text: str) -> str:
+    """Straight double quotes in Chinese prose become “ and ” in turn."""
+    if '"' not in text or not re.search(rf"[{CJK}]", text):
+        return text
+    parts = text.split('"')
+    out = [parts[0]]
+    for i, part in enumerate(parts[1:]):
+        out.append("“" if i % 2 == 0 else "”")
+        out.append(part)
+    return "".join(out)
+
+
+def tidy_spaces(text: str) -> str:
+    text = text.replace("\u3000", " ").replace("\t", " ")
+    # Spaces typeset around numbers and punctuation carry no meaning in
+    # Chinese; between two characters they separate the parts of a title.
+    text = re.sub(rf"(?<=[{CJK}，。、；：“”（）|])\s+(?=[\w%（(“])", _space_between, text)
+    text = re.sub(rf"(?<=[\w%)）”])\s+(?=[{CJK}，。、；：“”（）|])", _space_between, text)
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def _space_between(m: re.Match) -> str:
+    s, e = m.string[m.start() - 1], m.string[m.end()]
+    both_cjk = re.match(rf"[{CJK}“”]", s) and re.match(rf"[{CJK}“”]", e)
+    return " " if both_cjk else ""
+
+
+def normalize_line(line: str) -> str:
+    line = strip_markup(line)
+    line = drop_annotations(line)
+    line = to_simplified(line)
+    line = fullwidth_punctuation(line)
+    return tidy_spaces(line)
+
+
+TERMINAL = tuple("。！？；：”」』）)…")
+
+
+def _continues(previous: str, following: str) -> bool:
+    """Was ``following`` cut from ``previous`` by a page break?"""
+    if len(previous) < 20 or previous.endswith(TERMINAL) or "|" in previous:
+        return False
+    if not re.search("[，。、；]", previous):
+        return False
+    if re.match(r"^(第[一二三四五六七八九十\d]+[篇章节]|\d{2}\s*改革|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|摘要)", following):
+        return False
+    return bool(re.match(rf"[{CJK}\d，。、；：”）]", following))
+
+
+def normalize_document(raw: str) -> NormalizedDocument:
+    """Repair, convert and re-join a raw document, paragraph by paragraph."""
+    lm = model()
+    repaired_lines: list[tuple[str, int, int, int]] = []
+    offset = 0
+    raw_lines = raw.split("\n")
+    if "?" in raw:
+        repaired, _ = repair_document(raw, lm, lambda t: to_simplified(ANNOTATION.sub("", t)))
+        fixed_lines = repaired.split("\n")
+        if len(fixed_lines) != len(raw_lines):
+            fixed_lines = raw_lines
+    else:
+        fixed_lines = raw_lines
+    for raw_line, fixed in zip(raw_lines, fixed_lines):
+        start, end = offset, offset + len(raw_line)
+        offset = end + 1
+        if is_chrome(normalize_line(fixed)):
+            continue
+        text = strip_inline_chrome(normalize_line(fixed))
+        if text and not is_chrome(text):
+            repaired_lines.append((text, start, end, text.count(REPLACEMENT)))
+    doc = NormalizedDocument(raw)
+    for text, start, end, uncertain in repaired_lines:
+        last = doc.paragraphs[-1] if doc.paragraphs else None
+        if last and _continues(last.text, text):
+            last.text += text
+            last.end = end
+            last.uncertain += uncertain
+        else:
+            doc.paragraphs.append(Paragraph(text, start, end, uncertain))
+    return doc

@@ -1,0 +1,163 @@
+"""From the raw text of one document to its parsed cases: the whole pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import dates, regions
+from .mojibake import REPLACEMENT
+from .normalize import normalize_document
+from .regions import Gazetteer
+from .sections import split_sections
+from .segment import RawItem, segment
+from .themes import doc_type_for, tags_for, themes_for
+
+
+@dataclass
+class ParsedCase:
+    ordinal: int
+    title: str
+    summary: str
+    background: str
+    measures: str
+    outcomes: str
+    body: str
+    province: str | None
+    prefecture: str | None
+    county: str | None
+    region_label: str
+    themes: list[str]
+    tags: list[str]
+    doc_type: str
+    year: int | None
+    span: tuple[int, int]
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        blocking = {"no-title", "region-unknown", "unrecoverable-characters"}
+        return not blocking & set(self.flags)
+
+
+@dataclass
+class ParsedDocument:
+    file_name: str
+    sha256: str
+    raw: str
+    title: str
+    kind: str
+    publisher: str
+    batch: str
+    doc_number: str
+    year: int | None
+    cases: list[ParsedCase]
+
+
+PUBLISHER = re.compile(r"制作[：:]\s*(\S{2,30})")
+BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔【\[]\d{4}[〕】\]]\d{1,4}号")
+
+
+def _shingles(text: str, n: int = 4) -> set[str]:
+    text = re.sub(r"\s", "", text)
+    return {text[i : i + n] for i in range(max(0, len(text) - n + 1))}
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    """The same text, perhaps one a truncated preview of the other."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return False
+    overlap = len(sa & sb)
+    return overlap / min(len(sa), len(sb)) >= 0.85
+
+
+def merge_duplicates(items: list[RawItem]) -> list[RawItem]:
+    kept: list[RawItem] = []
+    for item in items:
+        twin = next((k for k in kept if k.title == item.title and near_duplicate(k.body, item.body)), None)
+        if twin is None:
+            kept.append(item)
+        elif len(item.body) > len(twin.body):
+            kept[kept.index(twin)] = item
+    return kept
+
+
+def _body_paragraphs(item: RawItem) -> list[str]:
+    paras = [p.text for p in item.paragraphs]
+    return paras[1:] if item.title and len(paras) > 1 else paras
+
+
+def _fallback_title(items: list[RawItem]) -> str:
+    titled = [i for i in items if i.title]
+    if not titled:
+        return ""
+    return f"{titled[0].title}等{len(items)}篇" if len(items) > 1 else titled[0].title
+
+
+def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date | None = None) -> ParsedDocument:
+    latest = (today or date.today()).year
+    doc = normalize_document(raw)
+    seg = segment(doc)
+    items = merge_duplicates(seg.items)
+    text = doc.text
+    doc_dates = dates.document_dates(text, latest)
+    newsletter_year = None
+    if seg.shape == "newsletter" and not doc_dates.rewritten:
+        years = dates.arabic_years(text, latest)
+        newsletter_year = max(years) if years else None
+    anonymized_text = "\n".join(i.body for i in items if regions.is_anonymized(i.body))
+    pooled = regions.evidence_province(gazetteer, anonymized_text) if anonymized_text else None
+
+    cases = []
+    for ordinal, item in enumerate(items, start=1):
+        paragraphs = _body_paragraphs(item)
+        body = "\n".join(paragraphs)
+        sections = split_sections(paragraphs)
+        res = regions.resolve(gazetteer, item.label, item.title, body)
+        res = regions.infer_anonymized(gazetteer, res, item.title + body, pooled)
+        year, year_flags = dates.item_year(body, doc_dates, latest, newsletter_year)
+        flags = list(res.flags) + year_flags
+        if not item.title:
+            flags.append("no-title")
+        if REPLACEMENT in item.title + body:
+            flags.append("unrecoverable-characters")
+        cases.append(
+            ParsedCase(
+                ordinal=ordinal,
+                title=item.title,
+                summary=sections.summary,
+                background=sections.background,
+                measures=sections.measures,
+                outcomes=sections.outcomes,
+                body=body,
+                province=res.province,
+                prefecture=res.prefecture,
+                county=res.county,
+                region_label=res.label,
+                themes=themes_for(item.title, body, item.heading),
+                tags=tags_for(item.title + body),
+                doc_type=doc_type_for(item.title, body, seg.shape, item.label),
+                year=year,
+                span=item.span,
+                flags=sorted(set(flags)),
+            )
+        )
+    publisher = PUBLISHER.search(raw)
+    batch = BATCH.search(seg.title or "")
+    number = DOC_NUMBER.search(text)
+    return ParsedDocument(
+        file_name=file_name,
+        sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+        raw=raw,
+        title=seg.title or _fallback_title(items),
+        kind=seg.shape,
+        publisher=publisher.group(1) if publisher else "",
+        batch=f"第{batch.group(1)}批" if batch else "",
+        doc_number=number.group() if number else "",
+        year=doc_dates.year or newsletter_year,
+        cases=cases,
+    )

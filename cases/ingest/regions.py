@@ -1,0 +1,276 @@
+"""Resolve the place a text is about against the national gazetteer.
+
+Pure functions over a :class:`Gazetteer` read from ``fixtures/regions.json``;
+no database.  The rules, in order:
+
+* a national body (国务院, a ministry, a national firm) gets no region and the
+  label 全国;
+* the place words of a title (``北京怀柔``, ``湖南益阳|赫山区…``) are parsed as
+  province + prefecture/county stems; same-named places (two 宝山区) are told
+  apart by the other places the text names;
+* a prefecture from the title narrows to a county when the title names one,
+  or when the text is about exactly one of its counties and never names the
+  prefecture itself (广东清远 | 佛冈县工信局…);
+* without title words, official names in the text decide (新津县 → 新津区 by
+  its former name; 胶南市 → 黄岛区);
+* an anonymized text (X市, XX区, 某区) names its partners, not itself: only
+  document-level evidence gives it a province, and never a county;
+* without evidence nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+LEVELS = ("province", "prefecture", "county")
+ETHNIC = (
+    "蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|满|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|高山|拉祜|水|"
+    "东乡|纳西|景颇|柯尔克孜|土|达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|"
+    "俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺|各"
+)
+SUFFIX = re.compile(
+    rf"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|(?:(?:{ETHNIC})族)+自治(?:州|县|旗)|"
+    r"自治州|自治县|自治旗|地区|林区|省|市|县|区|盟|旗)$"
+)
+# County names that are also common words ("城区" of 阳泉, 晋城 …).
+COMMON_WORDS = {"城区", "郊区", "矿区", "市中区", "新区", "开发区"}
+NATIONAL = re.compile(
+    r"^(国务院|中共中央|中央|全国|国家|中华人民共和国|中国(?!.{0,2}[省市县]))|(部|总局|委员会|等[一二三四五六七八九十\d]+部门)$"
+)
+PLACEHOLDER = re.compile(
+    r"(?<![A-Za-z])(?:X{1,3}|某)(?:省|市|县|区|镇|乡|街道|村|人民法庭|法院|中学)|(?<=[\u4e00-\u9fff])X(?=[\u4e00-\u9fff])"
+)
+SELF_REFERENCE = re.compile(r"我(省|市|县|区|镇|乡)|本(区|县|市)")
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+@dataclass
+class Resolution:
+    province: str | None = None
+    prefecture: str | None = None
+    county: str | None = None
+    label: str = ""
+    national: bool = False
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def code(self) -> str | None:
+        return self.county or self.prefecture or self.province
+
+
+def stem(name: str) -> str:
+    return SUFFIX.sub("", name)
+
+
+class Gazetteer:
+    def __init__(self, rows: list[dict]) -> None:
+        self.places = {r["code"]: Place(r["code"], r["name"], r["level"], r["parent"]) for r in rows}
+        self.full: dict[str, list[str]] = {}
+        self.stems: dict[str, list[str]] = {}
+        for r in rows:
+            for name in [r["name"], *r.get("aliases", [])]:
+                self.full.setdefault(name, []).append(r["code"])
+            s = stem(r["name"])
+            if len(s) >= 2 and s != r["name"]:
+                self.stems.setdefault(s, []).append(r["code"])
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> Gazetteer:
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    @cached_property
+    def full_pattern(self) -> re.Pattern:
+        names = sorted((n for n in self.full if len(n) >= 2 and n not in COMMON_WORDS), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names)))
+
+    @cached_property
+    def stem_pattern(self) -> re.Pattern:
+        names = sorted(self.stems, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names)))
+
+    def chain(self, code: str) -> list[Place]:
+        out = []
+        place = self.places.get(code)
+        while place:
+            out.append(place)
+            place = self.places.get(place.parent) if place.parent else None
+        return out[::-1]
+
+    def province_of(self, code: str) -> str:
+        return self.chain(code)[0].code
+
+    def is_within(self, code: str, ancestor: str) -> bool:
+        return any(p.code == ancestor for p in self.chain(code))
+
+    def mentions(self, text: str) -> Counter:
+        """Official names (and former names) in a text, counted per code."""
+        counts: Counter = Counter()
+        for m in self.full_pattern.finditer(text):
+            for code in self.full[m.group()]:
+                counts[code] += 1
+        return counts
+
+    def stem_mentions(self, text: str, levels=("province", "prefecture")) -> Counter:
+        counts: Counter = Counter()
+        for m in self.stem_pattern.finditer(text):
+            for code in self.stems[m.group()]:
+                if self.places[code].level in levels:
+                    counts[code] += 1
+        return counts
+
+    def parse_label(self, label: str) -> list[list[str]]:
+        """Candidate codes for each place word of a title label, outermost first."""
+        words: list[list[str]] = []
+        rest = label
+        scope: str | None = None
+        while rest:
+            found = None
+            for length in range(min(len(rest), 12), 1, -1):
+                word = rest[:length]
+                codes = self.full.get(word, []) + self.stems.get(word, [])
+                if scope:
+                    codes = [c for c in codes if self.is_within(c, scope) and c != scope]
+                if codes:
+                    found = (length, list(dict.fromkeys(codes)))
+                    break
+            if not found:
+                break
+            length, codes = found
+            words.append(codes)
+            rest = rest[length:]
+            if len(codes) == 1:
+                scope = codes[0]
+        return words
+
+
+@lru_cache(maxsize=2)
+def load_gazetteer(path: str) -> Gazetteer:
+    return Gazetteer.from_json(path)
+
+
+def _support(gz: Gazetteer, code: str, counts: Counter) -> int:
+    """How strongly the text supports a place: its own mentions and its family's."""
+    return sum(n for other, n in counts.items() if gz.is_within(other, code) or gz.is_within(code, other))
+
+
+def _fill(gz: Gazetteer, code: str, res: Resolution) -> Resolution:
+    for place in gz.chain(code):
+        setattr(res, place.level, place.code)
+    return res
+
+
+ANONYMOUS_PROVINCE = re.compile(r"(?:X{1,3}|某)省")
+
+
+def is_anonymized(text: str) -> bool:
+    """Place names blanked out: an anonymous province once, or placeholders twice."""
+    return bool(ANONYMOUS_PROVINCE.search(text)) or len(PLACEHOLDER.findall(text)) >= 2
+
+
+def is_national(label: str, text: str, gz: Gazetteer) -> bool:
+    if label:
+        return bool(NATIONAL.search(label)) and not gz.parse_label(label)
+    local = gz.mentions(text)
+    return (
+        text.count("全国") >= 2
+        and not local
+        and not is_anonymized(text)
+        and not SELF_REFERENCE.search(text)
+    )
+
+
+def resolve(gz: Gazetteer, label: str, title: str, text: str) -> Resolution:
+    """The region of one item from its title label, title and text."""
+    if is_national(label, text, gz):
+        return Resolution(label="全国", national=True)
+    anonymized = is_anonymized(title + text)
+    counts = gz.mentions(title + "\n" + text)
+    title_counts = gz.mentions(title)
+    words = gz.parse_label(label) if label else []
+    if words:
+        candidates = words[-1]
+        code = max(candidates, key=lambda c: (counts[c] > 0, _support(gz, c, counts), gz.places[c].level == "county"))
+        res = _fill(gz, code, Resolution(label=label))
+        if gz.places[code].level != "county":
+            narrower = _narrow(gz, code, counts, title_counts, text)
+            if narrower:
+                res = _fill(gz, narrower, Resolution(label=label))
+        return res
+    if anonymized or not counts:
+        found = PLACEHOLDER.search(title + text)
+        return Resolution(label=found.group() if found else "", flags=["region-unknown"])
+    return _from_mentions(gz, counts, text)
+
+
+def _narrow(gz: Gazetteer, code: str, counts: Counter, title_counts: Counter, text: str) -> str | None:
+    inside = [c for c in counts if c != code and gz.is_within(c, code) and gz.places[c].level == "county"]
+    named_in_title = [c for c in inside if title_counts[c]]
+    if len(named_in_title) == 1:
+        return named_in_title[0]
+    if gz.places[code].level != "prefecture" or len(inside) != 1:
+        return None
+    own = gz.places[code]
+    if own.name in text or stem(own.name) in text:
+        return None
+    return inside[0]
+
+
+def _from_mentions(gz: Gazetteer, counts: Counter, text: str) -> Resolution:
+    def rank(code: str) -> tuple:
+        return (_support(gz, code, counts), counts[code], LEVELS.index(gz.places[code].level))
+
+    code = max(counts, key=rank)
+    # Prefer the deepest place among the best supported family.
+    family = [c for c in counts if gz.is_within(c, code) or gz.is_within(code, c)]
+    deepest = max(family, key=lambda c: (LEVELS.index(gz.places[c].level), counts[c]))
+    first = min(
+        (m for m in gz.full_pattern.finditer(text) if deepest in gz.full[m.group()]),
+        key=lambda m: m.start(),
+        default=None,
+    )
+    return _fill(gz, deepest, Resolution(label=first.group() if first else gz.places[deepest].name))
+
+
+def evidence_province(gz: Gazetteer, text: str) -> str | None:
+    """The one province that the place words of a text agree on, if any.
+
+    An anonymized case still names its neighbours and partners (深圳、韶关、
+    梅州… or "广东'最美人民法庭'"); when they agree, that is its province.
+    """
+    provinces: Counter = Counter()
+    for table, pattern in ((gz.full, gz.full_pattern), (gz.stems, gz.stem_pattern)):
+        for m in pattern.finditer(text):
+            codes = [c for c in table[m.group()] if gz.places[c].level != "county" or table is gz.full]
+            # A name shared by places in several provinces is split between them.
+            for code in codes:
+                provinces[gz.province_of(code)] += 1 / len(codes)
+    if not provinces:
+        return None
+    best, n = provinces.most_common(1)[0]
+    return best if n >= 1.5 and n / sum(provinces.values()) >= 0.6 else None
+
+
+def infer_anonymized(gz: Gazetteer, res: Resolution, text: str, pooled: str | None) -> Resolution:
+    """A province for an anonymized item from its own evidence, else from its
+    document's other anonymized items (``pooled``).  Never when the province
+    itself is anonymized (XX省), never below the province."""
+    if "region-unknown" not in res.flags or ANONYMOUS_PROVINCE.search(text):
+        return res
+    if not is_anonymized(text):
+        return res
+    province = evidence_province(gz, text) or pooled
+    if not province:
+        return res
+    return Resolution(province=province, label=res.label, flags=["region-inferred"])

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.ingest.decode import BadInput, decode_document
+from cases.ingest.pipeline import parse_document
+from cases.load import LoadReport, gazetteer, load_document, load_regions
+
+
+class Command(BaseCommand):
+    help = "Import one document an editor brings; its cases are saved as drafts for review."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--title", default="")
+        parser.add_argument("--publisher", default="")
+
+    def handle(self, file: Path, title: str, publisher: str, **options):
+        try:
+            if not file.is_file():
+                raise BadInput(f"找不到文件：{file}")
+            text, encoding = decode_document(file.read_bytes())
+        except BadInput as error:
+            raise CommandError(f"import_text: {file.name}: {error}") from None
+        load_regions()
+        doc = parse_document(text, file.name, gazetteer())
+        if not doc.cases:
+            raise CommandError(f"import_text: {file.name}: 没有找到任何案例文本")
+        doc.title = title or doc.title
+        doc.publisher = publisher or doc.publisher
+        report = LoadReport()
+        # What an editor brings is reviewed before it is published.
+        source = load_document(doc, report, publish=False)
+        self.stdout.write(f"import_text: {file.name} ({encoding}): {report}; source {source.pk}")

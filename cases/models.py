@@ -1,0 +1,145 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+
+class Region(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        PREFECTURE = "prefecture", _("地级")
+        COUNTY = "county", _("县级")
+
+    code = models.CharField(_("区划代码"), max_length=6, primary_key=True, help_text=_("GB/T 2260 六位代码"))
+    name = models.CharField(_("名称"), max_length=40, db_index=True)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    aliases = models.JSONField(_("曾用名"), default=list, blank=True, help_text=_("文本中仍在使用的旧名称"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=80)
+    description = models.TextField(_("说明"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("主题")
+        verbose_name_plural = _("主题")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.Model):
+    file_name = models.CharField(_("文件名"), max_length=200)
+    title = models.CharField(_("标题"), max_length=300, blank=True)
+    kind = models.CharField(_("类型"), max_length=40, blank=True, help_text=_("文档的版式，如 newsletter"))
+    publisher = models.CharField(_("发布者"), max_length=200, blank=True)
+    batch = models.CharField(_("批次"), max_length=20, blank=True, help_text=_("如：第三批"))
+    doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    date = models.DateField(_("日期"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    sha256 = models.CharField(max_length=64, unique=True)
+    raw_text = models.TextField(_("原文"), help_text=_("收到时的原始文本，不作修改"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["file_name"]
+        verbose_name = _("来源文档")
+        verbose_name_plural = _("来源文档")
+
+    def __str__(self) -> str:
+        return self.title or self.file_name
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Case.Status.PUBLISHED)
+
+    def in_region(self, region: Region):
+        return self.filter(models.Q(province=region) | models.Q(prefecture=region) | models.Q(county=region))
+
+    def with_related(self):
+        return self.select_related("province", "prefecture", "county", "source").prefetch_related("themes", "tags")
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        REVIEW = "review", _("待审核")
+        PUBLISHED = "published", _("已发布")
+
+    class DocType(models.TextChoices):
+        CASE = "case", _("案例")
+        REPORT = "report", _("报告")
+        POLICY = "policy", _("政策")
+        NEWS = "news", _("新闻")
+        COMMENTARY = "commentary", _("评论")
+
+    # Fields the importer writes; an editor's change to any of them is kept.
+    IMPORTED_FIELDS = (
+        "title", "summary", "background", "measures", "outcomes", "body", "province", "prefecture",
+        "county", "region_label", "doc_type", "year", "status", "quality_flags", "themes", "tags",
+    )
+
+    slug = models.SlugField(max_length=40, unique=True, help_text=_("稳定的短标识，用于链接"))
+    title = models.CharField(_("标题"), max_length=300, blank=True)
+    summary = models.TextField(_("摘要"), blank=True)
+    background = models.TextField(_("背景"), blank=True)
+    measures = models.TextField(_("主要做法"), blank=True)
+    outcomes = models.TextField(_("成效"), blank=True)
+    body = models.TextField(_("正文"), blank=True, help_text=_("清洗后的全文"))
+    province = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    prefecture = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region_label = models.CharField(_("地区（原文）"), max_length=60, blank=True, help_text=_("文中写法，如“北京怀柔”；全国性条目为“全国”"))
+    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("主题"))
+    tags = TaggableManager(_("关键词"), blank=True)
+    doc_type = models.CharField(_("文档类型"), max_length=12, choices=DocType.choices, default=DocType.CASE)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    ordinal = models.PositiveSmallIntegerField(_("序号"), null=True, blank=True, help_text=_("在来源文档中的顺序"))
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    quality_flags = models.JSONField(_("质量标记"), default=list, blank=True)
+    imported = models.JSONField(default=dict, blank=True, editable=False, help_text=_("导入程序上次写入的值"))
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source_id", "ordinal", "id"]
+        constraints = [models.UniqueConstraint(fields=["source", "ordinal"], name="unique_case_per_source_ordinal")]
+        verbose_name = _("案例")
+        verbose_name_plural = _("案例")
+
+    def __str__(self) -> str:
+        return self.title or f"（无标题）{self.slug}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.slug])
+
+    @property
+    def locator(self) -> str:
+        if not self.source_id:
+            return ""
+        return f"{self.source.file_name}#{self.ordinal}@{self.span_start}-{self.span_end}"
+
+    @property
+    def source_excerpt(self) -> str:
+        if not self.source_id or self.span_start is None:
+            return ""
+        return self.source.raw_text[self.span_start : self.span_end]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
+    path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+]

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cases.ingest.pipeline import parse_document
+from cases.ingest.regions import load_gazetteer
+
+SOURCES = Path(settings.SEED_SOURCES)
+
+
+@pytest.fixture(scope="session")
+def gz():
+    return load_gazetteer(str(settings.REGIONS_FIXTURE))
+
+
+@pytest.fixture(scope="session")
+def parsed(gz):
+    """Every seed parsed once, by file-name prefix (000 … 004)."""
+    return {p.name[:3]: parse_document(p.read_text(encoding="utf-8"), p.name, gz) for p in sorted(SOURCES.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the seeded library; each test runs in a transaction over it."""
+    from cases.load import load_files
+
+    with django_db_blocker.unblock():
+        report = load_files(sorted(SOURCES.glob("*.txt")))
+    return report
+
+
+@pytest.fixture
+def seeded(db, django_db_setup):
+    return django_db_setup

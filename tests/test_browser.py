@@ -1,0 +1,74 @@
+"""End to end in a real Chromium (Debian's), driven by Playwright."""
+
+import os
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright's sync API keeps an event loop running in this thread; Django's
+# database teardown must still be allowed to run here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def library(transactional_db):
+    """Transactional tests empty the database afterwards: load the seeds again when needed."""
+    from cases.load import load_files
+    from cases.models import Case
+
+    from .conftest import SOURCES
+
+    if not Case.objects.exists():
+        load_files(sorted(SOURCES.glob("*.txt")))
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_an_official_finds_elder_care_cases_by_theme_and_search(page, live_server, library):
+    page.goto(live_server.url + "/")
+    assert page.title() == "乡村公共服务案例库"
+    page.get_by_role("link", name="农村养老服务").click()
+    page.wait_for_url("**/cases/?theme=elderly-care")
+    assert "依托“暖心食堂”构建新型农村养老服务体系" in page.content() or page.locator(".case-card").count() > 0
+
+    page.get_by_label("搜索").fill("全程代办")
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**/cases/?q=*")
+    assert page.locator("#total").inner_text() == "1"
+    page.get_by_role("link", name="“全程代办”实现农村公共服务“零距离”").click()
+    assert page.locator("h1").inner_text() == "“全程代办”实现农村公共服务“零距离”"
+    assert "四川省 › 雅安市 › 名山区" in page.locator(".meta").first.inner_text()
+    page.get_by_text("查看原文片段").click()
+    assert "19-四川名山" in page.locator("pre.raw").inner_text()
+
+
+def test_the_list_filters_by_province_without_javascript(browser, live_server, library):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/cases/?province=640000")
+    titles = page.locator(".case-card h3").all_inner_texts()
+    assert sorted(titles) == sorted(["危窑危房换新颜 圆梦安居暖心房", "“互联网+”打通农村人饮工程“最后100米”"])
+    context.close()

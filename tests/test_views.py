@@ -1,0 +1,40 @@
+from django.urls import reverse
+
+from cases.models import Case
+
+
+def test_home_shows_counts_by_theme_and_province(client, seeded):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    published = Case.objects.published().count()
+    assert f"收录 <strong>{published}</strong> 个已发布的案例" in html
+    assert 'href="/cases/?province=110000">北京市 <span class="count">1</span>' in html
+
+
+def test_the_list_filters_by_province_and_text(client, seeded):
+    html = client.get("/cases/", {"province": "510000"}).content.decode()
+    assert '共 <strong id="total">4</strong> 个案例' in html
+    html = client.get("/cases/", {"q": "养老"}).content.decode()
+    assert "依托“暖心食堂”构建新型农村养老服务体系" in html
+
+
+def test_a_case_page_shows_sections_and_its_source(client, seeded):
+    case = Case.objects.get(title="创新“三位一体”治理模式助推完善生态环境治理体系")
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "<h2>背景</h2>" in html and "<h2>主要做法</h2>" in html and "<h2>成效</h2>" in html
+    assert "全面深化改革优秀典型案例合集16篇（第3/5页）" in html
+    assert case.locator in html
+
+
+def test_drafts_are_not_public(client, seeded):
+    draft = Case.objects.filter(status=Case.Status.DRAFT).first()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert draft.title not in client.get("/cases/").content.decode() or not draft.title
+
+
+def test_a_source_page_lists_its_cases_in_order(client, seeded):
+    case = Case.objects.get(source__file_name__startswith="004", ordinal=1)
+    html = client.get(reverse("source_detail", args=[case.source_id])).content.decode()
+    assert "清研智库社会发展研究部" in html
+    assert html.index("全国乡村振兴系统建设") < html.index("赫山区12所农村中小学校")
