@@ -24,13 +24,16 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	@echo "== SQLite pass (with coverage)"
 	$(BIN)/pytest -m "not browser" --cov --cov-report=term:skip-covered
 	@$(MAKE) --no-print-directory test-postgres
+	@echo "== Browser pass (Playwright + Chromium)"
 	$(BIN)/pytest -m browser -p no:cacheprovider
 
 # The PostgreSQL pass runs when a server answers; REQUIRE_POSTGRES=1 (CI) makes its absence a failure.
 test-postgres: install
 	@if $(BIN)/python scripts/pg_ready.py "$(TEST_DATABASE_URL)"; then \
+		echo "== PostgreSQL pass ($(TEST_DATABASE_URL))"; \
 		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -m "not browser" -q; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "!!! PostgreSQL at $(TEST_DATABASE_URL) does not answer and REQUIRE_POSTGRES=1"; exit 1; \

@@ -9,9 +9,29 @@ from django.conf import settings
 from .models import Case
 
 FIELDS = [
-    "id", "slug", "url", "title", "summary", "background", "measures", "outcomes", "body", "province",
-    "prefecture", "county", "region_code", "region_label", "themes", "tags", "doc_type", "year", "source",
-    "source_title", "source_locator", "status", "quality_flags",
+    "id",
+    "slug",
+    "url",
+    "title",
+    "summary",
+    "background",
+    "measures",
+    "outcomes",
+    "body",
+    "province",
+    "prefecture",
+    "county",
+    "region_code",
+    "region_label",
+    "themes",
+    "tags",
+    "doc_type",
+    "year",
+    "source",
+    "source_title",
+    "source_locator",
+    "status",
+    "quality_flags",
 ]
 
 
@@ -53,8 +73,10 @@ def filtered_cases(include_drafts: bool = False, province: str = "", theme: str 
     queryset = Case.objects.all() if include_drafts else Case.objects.published()
     params = {"q": q}
     if province:
-        region = Region.objects.filter(level="province").filter(name__startswith=province).first() or \
-            Region.objects.filter(code=province).first()
+        region = (
+            Region.objects.filter(level="province").filter(name__startswith=province).first()
+            or Region.objects.filter(code=province).first()
+        )
         params["province"] = region.code if region else "000000"
     if theme:
         from .models import Theme

@@ -8,9 +8,7 @@ class CaseFilter(django_filters.FilterSet):
     """The one definition of a filtered case list (pages, exports, API)."""
 
     q = django_filters.CharFilter(method="search", label="关键词")
-    province = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level="province"), label="省份"
-    )
+    province = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level="province"), label="省份")
     theme = django_filters.ModelMultipleChoiceFilter(
         field_name="themes__slug", to_field_name="slug", queryset=Theme.objects.all(), label="主题"
     )
@@ -27,7 +25,9 @@ class CaseFilter(django_filters.FilterSet):
         words = to_simplified(value).split()
         for word in words:
             queryset = queryset.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(body__icontains=word)
                 | Q(region_label__icontains=word)
             )
         return queryset

@@ -42,8 +42,10 @@ def load_regions(path: Path | None = None) -> int:
     missing = [r for r in rows if r["code"] not in existing]
     # Parents first: rows are sorted by code, and a parent's code sorts first.
     Region.objects.bulk_create(
-        [Region(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent"], aliases=r["aliases"])
-         for r in missing],
+        [
+            Region(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent"], aliases=r["aliases"])
+            for r in missing
+        ],
         batch_size=1000,
     )
     return len(missing)
@@ -106,8 +108,14 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
     source, _ = Source.objects.get_or_create(
         sha256=doc.sha256,
         defaults={
-            "file_name": doc.file_name, "title": doc.title, "kind": doc.kind, "publisher": doc.publisher,
-            "batch": doc.batch, "doc_number": doc.doc_number, "year": doc.year, "raw_text": doc.raw,
+            "file_name": doc.file_name,
+            "title": doc.title,
+            "kind": doc.kind,
+            "publisher": doc.publisher,
+            "batch": doc.batch,
+            "doc_number": doc.doc_number,
+            "year": doc.year,
+            "raw_text": doc.raw,
         },
     )
     for parsed in doc.cases:

@@ -89,8 +89,22 @@ class Case(models.Model):
 
     # Fields the importer writes; an editor's change to any of them is kept.
     IMPORTED_FIELDS = (
-        "title", "summary", "background", "measures", "outcomes", "body", "province", "prefecture",
-        "county", "region_label", "doc_type", "year", "status", "quality_flags", "themes", "tags",
+        "title",
+        "summary",
+        "background",
+        "measures",
+        "outcomes",
+        "body",
+        "province",
+        "prefecture",
+        "county",
+        "region_label",
+        "doc_type",
+        "year",
+        "status",
+        "quality_flags",
+        "themes",
+        "tags",
     )
 
     slug = models.SlugField(max_length=40, unique=True, help_text=_("稳定的短标识，用于链接"))
@@ -103,7 +117,9 @@ class Case(models.Model):
     province = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     prefecture = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     county = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    region_label = models.CharField(_("地区（原文）"), max_length=60, blank=True, help_text=_("文中写法，如“北京怀柔”；全国性条目为“全国”"))
+    region_label = models.CharField(
+        _("地区（原文）"), max_length=60, blank=True, help_text=_("文中写法，如“北京怀柔”；全国性条目为“全国”")
+    )
     themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("主题"))
     tags = TaggableManager(_("关键词"), blank=True)
     doc_type = models.CharField(_("文档类型"), max_length=12, choices=DocType.choices, default=DocType.CASE)

@@ -10,10 +10,7 @@ from .models import Case, Region, Source, Theme
 @require_GET
 def home(request):
     published = Case.objects.published()
-    provinces = (
-        Region.objects.filter(level="province")
-        .order_by("code")
-    )
+    provinces = Region.objects.filter(level="province").order_by("code")
     themes = Theme.objects.annotate(n=Count("case", filter=Q(case__status=Case.Status.PUBLISHED)))
     context = {
         "total": published.count(),

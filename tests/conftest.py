@@ -17,7 +17,9 @@ def gz():
 @pytest.fixture(scope="session")
 def parsed(gz):
     """Every seed parsed once, by file-name prefix (000 … 004)."""
-    return {p.name[:3]: parse_document(p.read_text(encoding="utf-8"), p.name, gz) for p in sorted(SOURCES.glob("*.txt"))}
+    return {
+        p.name[:3]: parse_document(p.read_text(encoding="utf-8"), p.name, gz) for p in sorted(SOURCES.glob("*.txt"))
+    }
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,5 @@
 import gzip
 
-
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -92,9 +91,10 @@ def test_import_text_exits_non_zero_from_the_shell(db, tmp_path):
     path.write_bytes(b"")
     result = subprocess.run(
         [sys.executable, "manage.py", "import_text", str(path)],
-        cwd=settings.BASE_DIR, capture_output=True, text=True,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
         env={**__import__("os").environ, "DATABASE_URL": "sqlite:///" + str(tmp_path / "x.sqlite3")},
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == "CommandError: import_text: empty.txt: 文件为空"
-

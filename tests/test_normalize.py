@@ -24,7 +24,7 @@ def test_it_drops_only_annotations_that_are_readings(raw, expected):
         ("北京市懷柔區立足山區農村實際,梳理涉農事項", "北京市怀柔区立足山区农村实际，梳理涉农事项"),
         ("打破城鄉學校“圍墻”</span>", "打破城乡学校“围墙”"),
         ("<p>村民&nbsp;议事</p>", "村民 议事"),
-        ("庭后疏导矛盾纠纷化解\"三步法\"。", "庭后疏导矛盾纠纷化解“三步法”。"),
+        ('庭后疏导矛盾纠纷化解"三步法"。', "庭后疏导矛盾纠纷化解“三步法”。"),
         ("全国乡村振兴系统会议 10 日在京召开。", "全国乡村振兴系统会议10日在京召开。"),
         ("抓住新机遇 努力推进教育城乡一体化", "抓住新机遇 努力推进教育城乡一体化"),
         ("(一)基层党的建设进一步加强", "（一）基层党的建设进一步加强"),
@@ -53,7 +53,9 @@ def test_it_recognizes_site_chrome(line):
     assert is_chrome(normalize_line(line))
 
 
-@pytest.mark.parametrize("line", ["03改革成效", "一、工作目标", "湖南益阳 | 赫山区 12 所农村中小学校被认定为“新优质学校”"])
+@pytest.mark.parametrize(
+    "line", ["03改革成效", "一、工作目标", "湖南益阳 | 赫山区 12 所农村中小学校被认定为“新优质学校”"]
+)
 def test_it_keeps_real_lines(line):
     assert not is_chrome(normalize_line(line))
 

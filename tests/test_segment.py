@@ -82,8 +82,13 @@ def test_a_report_collection_finds_titles_repeated_in_their_bodies():
 
 @pytest.mark.parametrize(
     "prefix, shape, count",
-    [("000", "numbered-list", 23), ("001", "reform-collection", 5), ("002", "articles", 5),
-     ("003", "report-collection", 9), ("004", "newsletter", 17)],
+    [
+        ("000", "numbered-list", 23),
+        ("001", "reform-collection", 5),
+        ("002", "articles", 5),
+        ("003", "report-collection", 9),
+        ("004", "newsletter", 17),
+    ],
 )
 def test_each_seed_has_its_shape(parsed, prefix, shape, count):
     from pathlib import Path

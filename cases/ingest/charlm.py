@@ -88,7 +88,7 @@ class CharBigramModel:
         if not text:
             return 0.0
         total = math.log(self.unigram_p(text[0]))
-        for a, b in zip(text, text[1:]):
+        for a, b in zip(text, text[1:], strict=False):
             total += self.logp(a, b)
         return total
 

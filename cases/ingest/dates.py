@@ -11,8 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DIGITS = {"〇": 0, "零": 0, "O": 0, "o": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "O": 0,
+    "o": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CHINESE_YEAR = re.compile(r"([一二三四五六七八九〇零○OoＯ]{4})年[一二三四五六七八九十]{1,3}月")
 ARABIC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 DOC_NUMBER = re.compile(r"[〔【\[（(]((?:19|20)\d{2})[〕】\]）)]")
@@ -41,7 +56,9 @@ def document_dates(text: str, latest: int) -> DocumentDates:
     return DocumentDates(rewritten, signed[-1] if signed else None)
 
 
-def item_year(text: str, doc: DocumentDates, latest: int, newsletter_year: int | None = None) -> tuple[int | None, list[str]]:
+def item_year(
+    text: str, doc: DocumentDates, latest: int, newsletter_year: int | None = None
+) -> tuple[int | None, list[str]]:
     """The year of one item and the flags that explain doubts about it."""
     signed = chinese_years(text)
     if doc.rewritten:

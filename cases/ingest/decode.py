@@ -6,8 +6,19 @@ import codecs
 
 MAX_BYTES = 10 * 1024 * 1024
 # Signatures of common binary formats (images, PDF, archives, Office files).
-MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"7z\xbc\xaf",
-         b"\xd0\xcf\x11\xe0", b"Rar!", b"\x7fELF")
+MAGIC = (
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"BZh",
+    b"7z\xbc\xaf",
+    b"\xd0\xcf\x11\xe0",
+    b"Rar!",
+    b"\x7fELF",
+)
 
 
 class BadInput(ValueError):

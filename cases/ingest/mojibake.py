@@ -143,8 +143,6 @@ def _decode_body(data: bytes) -> str | None:
     return "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
 
 
-
-
 @lru_cache(maxsize=65536)
 def _simplified(text: str) -> str:
     return to_simplified(text)
@@ -195,7 +193,11 @@ class MojibakeRepairer:
     def full_score(self, text: str) -> float:
         """Characters, words and balanced quotes: for the final choice among few candidates."""
         simplified = _simplified(text)
-        return self.lm.score(simplified) + self.words.score(simplified, self.lm.document) - QUOTE_PENALTY * _unbalanced(simplified)
+        return (
+            self.lm.score(simplified)
+            + self.words.score(simplified, self.lm.document)
+            - QUOTE_PENALTY * _unbalanced(simplified)
+        )
 
     def choose(self, candidates: list[str], left: str, right: str, hint: str | None) -> tuple[str, bool]:
         """The best candidate between two contexts, and whether it is clearly best."""
@@ -279,12 +281,13 @@ class MojibakeRepairer:
                 pairs = [a + b for a in last_candidates for b in self.heard_as(trail_hint)]
                 last, sure_last = self.choose(pairs, (left + first + middle)[-2:], right[:2], None)
             else:
-                last, sure_last = self.choose(last_candidates, _open_context(left + first + middle), right[:2], trail_hint)
+                last, sure_last = self.choose(
+                    last_candidates, _open_context(left + first + middle), right[:2], trail_hint
+                )
         uncertain = (not sure_first) + (not sure_last)
         repaired = (first if sure_first else REPLACEMENT) + middle + (last if sure_last else REPLACEMENT)
         gain = self.score(left + first + middle + last + right) - self.score(left + text[slip:run_end] + right)
         return Repair(run_end, repaired, uncertain, gain)
-
 
     def restore_lost_pair(self, middle: str, left: str, right: str) -> str:
         """Split one character in two where a dropped pair reads clearly better.

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from .charlm import model
-from .chrome import is_chrome, strip_inline_chrome
 from .chinese import readings, to_simplified
+from .chrome import is_chrome, strip_inline_chrome
 from .mojibake import ANNOTATION, REPLACEMENT, repair_document
 
 
@@ -116,7 +116,10 @@ def _continues(previous: str, following: str) -> bool:
         return False
     if not re.search("[，。、；]", previous):
         return False
-    if re.match(r"^(第[一二三四五六七八九十\d]+[篇章节]|\d{2}\s*改革|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|摘要)", following):
+    if re.match(
+        r"^(第[一二三四五六七八九十\d]+[篇章节]|\d{2}\s*改革|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|摘要)",
+        following,
+    ):
         return False
     return bool(re.match(rf"[{CJK}\d，。、；：”）]", following))
 
@@ -127,14 +130,12 @@ def normalize_document(raw: str) -> NormalizedDocument:
     repaired_lines: list[tuple[str, int, int, int]] = []
     offset = 0
     raw_lines = raw.split("\n")
+    fixed_lines = raw_lines
     if "?" in raw:
+        # Runs never cross a line, so the repaired text keeps the raw lines.
         repaired, _ = repair_document(raw, lm, lambda t: to_simplified(ANNOTATION.sub("", t)))
         fixed_lines = repaired.split("\n")
-        if len(fixed_lines) != len(raw_lines):
-            fixed_lines = raw_lines
-    else:
-        fixed_lines = raw_lines
-    for raw_line, fixed in zip(raw_lines, fixed_lines):
+    for raw_line, fixed in zip(raw_lines, fixed_lines, strict=True):
         start, end = offset, offset + len(raw_line)
         offset = end + 1
         if is_chrome(normalize_line(fixed)):

@@ -183,12 +183,7 @@ def is_national(label: str, text: str, gz: Gazetteer) -> bool:
     if label:
         return bool(NATIONAL.search(label)) and not gz.parse_label(label)
     local = gz.mentions(text)
-    return (
-        text.count("全国") >= 2
-        and not local
-        and not is_anonymized(text)
-        and not SELF_REFERENCE.search(text)
-    )
+    return text.count("全国") >= 2 and not local and not is_anonymized(text) and not SELF_REFERENCE.search(text)
 
 
 def resolve(gz: Gazetteer, label: str, title: str, text: str) -> Resolution:

@@ -136,9 +136,7 @@ def newsletter(doc: NormalizedDocument) -> Segmentation | None:
         body = paras[i + 1 : j]
         # A table-of-contents entry has no text under it.
         if body:
-            seg.items.append(
-                RawItem(m.group(2).strip(), [paras[i], *body], label=m.group(1).strip(), heading=heading)
-            )
+            seg.items.append(RawItem(m.group(2).strip(), [paras[i], *body], label=m.group(1).strip(), heading=heading))
         i = j
     return seg
 
@@ -183,8 +181,10 @@ def report_collection(doc: NormalizedDocument) -> Segmentation | None:
     for n, i in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(paras)
         title = _clean_title(paras[i].text)
-        body = [Paragraph(_strip_repeated_title(p.text, title) if k == 0 else p.text, p.start, p.end, p.uncertain)
-                for k, p in enumerate(paras[i + 1 : end])]
+        body = [
+            Paragraph(_strip_repeated_title(p.text, title) if k == 0 else p.text, p.start, p.end, p.uncertain)
+            for k, p in enumerate(paras[i + 1 : end])
+        ]
         body = [p for p in body if p.text]
         if body:
             seg.items.append(RawItem(title, [paras[i], *body]))

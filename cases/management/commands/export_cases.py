@@ -1,7 +1,6 @@
 import csv
 import json
 
-
 from django.core.management.base import BaseCommand
 
 from cases.export import FIELDS, case_rows, filtered_cases
@@ -27,4 +26,3 @@ class Command(BaseCommand):
         writer.writeheader()
         for row in rows:
             writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
-
