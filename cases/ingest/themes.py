@@ -126,7 +126,13 @@ TAGS = [
     "一门通办",
     "网格化管理",
     "对口帮扶",
+    "居家养老",
+    "党建引领",
+    "城乡环卫一体化",
+    "学前教育",
+    "农村电商",
 ]
+# Words that stand for a tag; each must be specific enough on its own.
 TAG_SYNONYMS = {
     "代办": "代办服务",
     "全程代办": "代办服务",
@@ -136,9 +142,14 @@ TAG_SYNONYMS = {
     "供水一体化": "城乡供水一体化",
     "均衡发展": "义务教育均衡",
     "危窑危房": "危房改造",
-    "帮扶": "对口帮扶",
-    "网格": "网格化管理",
-    "垃圾": "垃圾分类",
+    "网格化": "网格化管理",
+    "垃圾四分法": "垃圾分类",
+    "五指分类法": "垃圾分类",
+    "智分类": "垃圾分类",
+    "党建+": "党建引领",
+    "环卫一体化": "城乡环卫一体化",
+    "托管帮扶": "对口帮扶",
+    "结对帮扶": "对口帮扶",
 }
 # Section headings of a newsletter that stand for a theme.
 HEADING_THEMES = {"脱贫攻坚": "poverty-gains", "人居环境": "living-environment", "基层治理": "rural-governance"}
