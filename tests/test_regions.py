@@ -90,3 +90,15 @@ def test_partner_places_in_several_provinces_do_not_agree(gz):
 
 def test_common_words_are_not_place_names(gz):
     assert resolve(gz, "", "", "初步形成“一江两岸”的城区格局，主城区24.7平方公里。").code is None
+
+
+def test_a_landmark_places_a_text_that_names_no_official_place(gz):
+    res = resolve(gz, "", "", "我市要依托四面山和中山古镇等资源打造旅游业。")
+    assert names(gz, res) == ["重庆市", None, "江津区"]
+    assert (res.label, res.flags) == ("四面山", ["region-from-landmark"])
+
+
+def test_an_anonymized_city_is_known_by_its_own_new_district(gz):
+    text = "X市检察机关向X、X县政府，江东新区管委会发出诉前检察建议。与深圳、韶关、梅州、惠州等地建立协作机制。"
+    res = infer_anonymized(gz, resolve(gz, "", "", text), text, pooled=None)
+    assert names(gz, res) == ["广东省", "河源市", None]

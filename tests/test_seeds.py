@@ -88,8 +88,9 @@ def test_seed_001_is_a_guangdong_collection_that_starts_mid_case(gz, parsed):
         "深化乡镇街道体制改革示范行动",
         "委托办学改革激活教育一池春水",
     ]
-    # Anonymized (X市, X县): the province comes from the partners and neighbours named.
-    assert [row(gz, c) for c in doc.cases] == [("广东省", None, None)] * 5
+    # Anonymized (X市, X县): the province comes from the partners and
+    # neighbours named, the city from its own new district (江东新区, 河源).
+    assert [row(gz, c) for c in doc.cases] == [("广东省", "河源市", None)] * 5
     assert all("region-inferred" in c.flags for c in doc.cases)
     assert "no-title" in doc.cases[0].flags and not doc.cases[0].complete
     second = doc.cases[1]
@@ -112,7 +113,7 @@ def test_seed_002_articles_and_their_rewritten_years(gz, parsed):
     assert [row(gz, c) for c in cases] == [
         ("四川省", "成都市", "新津区"),  # 新津县 then
         ("山东省", "青岛市", "黄岛区"),  # 胶南市 then
-        (None, None, None),  # "我市", with no place named
+        ("重庆市", None, "江津区"),  # "我市" with 四面山 and 中山古镇
         (None, None, None),  # XX街道
         ("四川省", "成都市", None),
     ]

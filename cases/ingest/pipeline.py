@@ -111,6 +111,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
         newsletter_year = max(years) if years else None
     anonymized_text = "\n".join(i.body for i in items if regions.is_anonymized(i.body))
     pooled = regions.evidence_province(gazetteer, anonymized_text) if anonymized_text else None
+    pooled_city = regions.own_city(gazetteer, anonymized_text) if anonymized_text else None
 
     cases = []
     for ordinal, item in enumerate(items, start=1):
@@ -118,7 +119,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
         body = "\n".join(paragraphs)
         sections = split_sections(paragraphs)
         res = regions.resolve(gazetteer, item.label, item.title, body)
-        res = regions.infer_anonymized(gazetteer, res, item.title + body, pooled)
+        res = regions.infer_anonymized(gazetteer, res, item.title + body, pooled, pooled_city)
         year, year_flags = dates.item_year(body, doc_dates, latest, newsletter_year)
         flags = list(res.flags) + year_flags
         if not item.title:

@@ -20,6 +20,7 @@ no database.  The rules, in order:
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
@@ -77,6 +78,9 @@ def stem(name: str) -> str:
 class Gazetteer:
     def __init__(self, rows: list[dict]) -> None:
         self.places = {r["code"]: Place(r["code"], r["name"], r["level"], r["parent"]) for r in rows}
+        # Landmarks and functional zones that texts name instead of an official
+        # place (四面山 → 江津区, 江东新区 → 河源市): a small reviewed table.
+        self.hints: dict[str, str] = {}
         self.full: dict[str, list[str]] = {}
         self.stems: dict[str, list[str]] = {}
         for r in rows:
@@ -122,6 +126,9 @@ class Gazetteer:
                 counts[code] += 1
         return counts
 
+    def hint_mentions(self, text: str) -> Counter:
+        return Counter({self.hints[name]: text.count(name) for name in self.hints if name in text})
+
     def stem_mentions(self, text: str, levels=("province", "prefecture")) -> Counter:
         counts: Counter = Counter()
         for m in self.stem_pattern.finditer(text):
@@ -157,7 +164,12 @@ class Gazetteer:
 
 @lru_cache(maxsize=2)
 def load_gazetteer(path: str) -> Gazetteer:
-    return Gazetteer.from_json(path)
+    gz = Gazetteer.from_json(path)
+    hints = Path(path).with_name("place_hints.csv")
+    if hints.exists():
+        with open(hints, encoding="utf-8") as fh:
+            gz.hints = {row["name"]: row["code"] for row in csv.DictReader(fh)}
+    return gz
 
 
 def _support(gz: Gazetteer, code: str, counts: Counter) -> int:
@@ -204,8 +216,13 @@ def resolve(gz: Gazetteer, label: str, title: str, text: str) -> Resolution:
                 res = _fill(gz, narrower, Resolution(label=label))
         return res
     if anonymized or not counts:
-        found = PLACEHOLDER.search(title + text)
-        return Resolution(label=found.group() if found else "", flags=["region-unknown"])
+        hints = gz.hint_mentions(title + text)
+        if hints and not anonymized:
+            code = hints.most_common(1)[0][0]
+            word = next(name for name, c in gz.hints.items() if c == code and name in title + text)
+            return _fill(gz, code, Resolution(label=word, flags=["region-from-landmark"]))
+        found = sorted(PLACEHOLDER.findall(title + text), key=len, reverse=True)
+        return Resolution(label=found[0] if found else "", flags=["region-unknown"])
     return _from_mentions(gz, counts, text)
 
 
@@ -257,10 +274,15 @@ def evidence_province(gz: Gazetteer, text: str) -> str | None:
     return best if n >= 1.5 and n / sum(provinces.values()) >= 0.6 else None
 
 
-def infer_anonymized(gz: Gazetteer, res: Resolution, text: str, pooled: str | None) -> Resolution:
+def infer_anonymized(
+    gz: Gazetteer, res: Resolution, text: str, pooled: str | None, pooled_city: str | None = None
+) -> Resolution:
     """A province for an anonymized item from its own evidence, else from its
     document's other anonymized items (``pooled``).  Never when the province
-    itself is anonymized (XX省), never below the province."""
+    itself is anonymized (XX省).  A prefecture only from a functional zone of
+    the city itself (江东新区 is 河源's), in the item or its document
+    (``pooled_city``) — partners named are never the item's own place; and
+    never a county."""
     if "region-unknown" not in res.flags or ANONYMOUS_PROVINCE.search(text):
         return res
     if not is_anonymized(text):
@@ -268,4 +290,13 @@ def infer_anonymized(gz: Gazetteer, res: Resolution, text: str, pooled: str | No
     province = evidence_province(gz, text) or pooled
     if not province:
         return res
+    city = own_city(gz, text) or pooled_city
+    if city and gz.province_of(city) == province:
+        return _fill(gz, city, Resolution(label=res.label, flags=["region-inferred"]))
     return Resolution(province=province, label=res.label, flags=["region-inferred"])
+
+
+def own_city(gz: Gazetteer, text: str) -> str | None:
+    """The prefecture of the functional zones a text names, if they agree."""
+    cities = {c if gz.places[c].level == "prefecture" else gz.places[c].parent for c in gz.hint_mentions(text)}
+    return cities.pop() if len(cities) == 1 else None
