@@ -13,8 +13,11 @@ byte.  Two models judge them:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import os
+import pickle
 import re
 from collections import Counter
 from functools import lru_cache
@@ -114,8 +117,39 @@ def _dictionary_path() -> str:
     return str(Path(jieba.__file__).parent / "dict.txt")
 
 
+def _cache_file() -> Path:
+    """A cache keyed on the inputs: jieba's dictionary and the prose corpus."""
+    digest = hashlib.sha256()
+    for path in [Path(_dictionary_path()), *sorted(PROSE_CORPUS.glob("*.txt"))]:
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(Path(__file__).read_bytes())
+    folder = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rural-case-library"
+    return folder / f"charlm-{digest.hexdigest()[:16]}.pickle"
+
+
 @lru_cache(maxsize=1)
 def model() -> CharBigramModel:
+    """The model, rebuilt from its inputs when they change (about 3 s), else read from a cache."""
+    cache = _cache_file()
+    try:
+        with open(cache, "rb") as fh:
+            return CharBigramModel(*pickle.load(fh))
+    except (OSError, EOFError, pickle.UnpicklingError, TypeError):
+        pass
+    built = _build_model()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((built.unigrams, built.bigrams, built.prose), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only home only costs time
+    return built
+
+
+def _build_model() -> CharBigramModel:
     unigrams: Counter = Counter()
     bigrams: Counter = Counter()
     with open(_dictionary_path(), encoding="utf-8") as fh:
