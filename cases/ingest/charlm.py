@@ -20,12 +20,12 @@ import os
 import pickle
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
 
-from .chinese import to_simplified
+from .chinese import readings, to_simplified
 
 OPENING = set("“‘（《〈【")
 CLOSING = set("”’）》〉】")
@@ -61,6 +61,19 @@ class CharBigramModel:
         self.document = document or Counter()
         self.total = sum(unigrams.values())
         self.prose_total = sum(v for k, v in prose.items() if len(k) == 1) or 1
+
+    @cached_property
+    def _readings_index(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for char in self.unigrams:
+            if "\u4e00" <= char <= "\u9fff":
+                for reading in readings(char):
+                    index.setdefault(reading, []).append(char)
+        return index
+
+    def chars_read_as(self, reading: str) -> list[str]:
+        """The characters the model knows that have this (tone-marked) reading."""
+        return self._readings_index.get(reading, [])
 
     def with_document(self, text: str) -> CharBigramModel:
         """The same model, also trained on one (simplified) document."""

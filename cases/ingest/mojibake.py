@@ -33,13 +33,30 @@ from .chinese import is_cjk, readings, to_simplified
 REPLACEMENT = "\ufffd"
 SLIP = "?"
 MAX_RUN = 80
-# The margin (in nats) by which the best candidate must beat the runner-up
-# when no pinyin annotation confirms it.
-CONFIDENCE_MARGIN = 1.5
-
 TONE_LETTERS = "a-zü" + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-SHORTLIST = 12
-QUOTE_PENALTY = 4.0
+ANNOTATION = re.compile(rf"\(([{TONE_LETTERS}]{{1,7}})\)")
+# An annotation whose opening parenthesis a slip swallowed.
+BROKEN_ANNOTATION = re.compile(rf"([{TONE_LETTERS}]{{1,7}})\)")
+TAG_REMNANT = re.compile(r"<?/?[a-z]{1,6}>")
+
+LEAD_BYTES = range(0x81, 0xFF)
+TRAIL_BYTES = [*range(0x40, 0x7F), *range(0x80, 0xFF)]
+# Shifted pairs that fall in GBK's user-defined areas cannot be decoded and
+# were dropped from the run: two bytes lost in the middle (暖心 -> 拍).
+LOST_PAIR_LEADS = [*range(0xAA, 0xB0), *range(0xF8, 0xFF)]
+LOST_PAIR_TRAILS = range(0xA1, 0xFF)
+
+# Scores are natural-log probabilities.  The margin by which the best
+# candidate must beat the runner-up when no pinyin annotation confirms it:
+CONFIDENCE_MARGIN = 1.5
+SHORTLIST = 12  # candidates re-scored with the (slower) word model
+QUOTE_PENALTY = 4.0  # per unbalanced quotation mark
+# Splitting a character in two is a strong claim: it needs the document's
+# own evidence and a clear gain, crediting the added character an average cost.
+LOST_PAIR_MARGIN = 4.0
+CHAR_CREDIT = 8.0
+# Reading a slip inside a run as a full-width question mark is the rarer explanation.
+INNER_QUESTION_COST = 8.0
 
 
 def _unbalanced(text: str) -> int:
@@ -60,35 +77,6 @@ def _unbalanced(text: str) -> int:
 @lru_cache(maxsize=65536)
 def _simplified(text: str) -> str:
     return to_simplified(text)
-
-
-_READINGS_INDEX: dict[int, dict[str, list[str]]] = {}
-
-
-def _heard_as(reading: str, lm: CharBigramModel) -> list[str]:
-    index = _READINGS_INDEX.get(id(lm.unigrams))
-    if index is None:
-        index = {}
-        for char in lm.unigrams:
-            if is_cjk(char):
-                for r in readings(char):
-                    index.setdefault(r, []).append(char)
-        _READINGS_INDEX[id(lm.unigrams)] = index
-    return index.get(reading, [])
-
-
-BROKEN_ANNOTATION = re.compile(rf"([{TONE_LETTERS}]{{1,7}})\)")
-
-LEAD_BYTES = range(0x81, 0xFF)
-# Shifted pairs that fall in GBK's user-defined areas cannot be decoded and
-# were dropped from the run: two bytes lost in the middle (暖心 -> 拍).
-LOST_PAIR_LEADS = [*range(0xAA, 0xB0), *range(0xF8, 0xFF)]
-LOST_PAIR_TRAILS = range(0xA1, 0xFF)
-# Splitting a character is a strong claim: demand a large gain.
-LOST_PAIR_MARGIN = 4.0
-CHAR_CREDIT = 8.0
-INNER_QUESTION_COST = 8.0
-TRAIL_BYTES = [*range(0x40, 0x7F), *range(0x80, 0xFF)]
 
 
 @dataclass
@@ -143,32 +131,6 @@ def _decode_body(data: bytes) -> str | None:
     return "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
 
 
-@lru_cache(maxsize=65536)
-def _simplified(text: str) -> str:
-    return to_simplified(text)
-
-
-_READINGS_INDEX: dict[int, dict[str, list[str]]] = {}
-
-
-def _heard_as(reading: str, lm: CharBigramModel) -> list[str]:
-    index = _READINGS_INDEX.get(id(lm.unigrams))
-    if index is None:
-        index = {}
-        for char in lm.unigrams:
-            if is_cjk(char):
-                for r in readings(char):
-                    index.setdefault(r, []).append(char)
-        _READINGS_INDEX[id(lm.unigrams)] = index
-    return index.get(reading, [])
-
-
-ANNOTATION = re.compile(rf"\(([{TONE_LETTERS}]{{1,7}})\)")
-
-
-TAG_REMNANT = re.compile(r"<?/?[a-z]{1,6}>")
-
-
 def _open_context(text: str) -> str:
     """The last two characters, or back to an unclosed opening quote."""
     quote = text.rfind("“")
@@ -218,7 +180,7 @@ class MojibakeRepairer:
 
     def heard_as(self, reading: str) -> list[str]:
         """The characters the model knows that have this reading."""
-        return _heard_as(reading, self.lm)
+        return self.lm.chars_read_as(reading)
 
     def run_at(self, text: str, slip: int) -> Repair | None:
         pos = slip + 1
