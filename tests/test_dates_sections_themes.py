@@ -1,0 +1,123 @@
+from datetime import date
+
+import pytest
+
+from cases.ingest import dates
+from cases.ingest.normalize import Paragraph
+from cases.ingest.pipeline import merge_duplicates, near_duplicate
+from cases.ingest.sections import split_sections
+from cases.ingest.segment import RawItem
+from cases.ingest.themes import doc_type_for, tags_for, themes_for
+
+LATEST = 2026
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [("二O一一年六月十五日", [2011]), ("二〇二一年十二月", [2021]), ("二零一九年三月八日", [2019]), ("十一五期间", [])],
+)
+def test_it_reads_dates_written_in_chinese_numerals(text, years):
+    assert dates.chinese_years(text) == years
+
+
+def test_a_signature_beats_rewritten_arabic_years():
+    page = "2024年6月\n2024年实现农民人均纯收入8860元。\n花源镇人民政府\n二O一一年六月十五日\n第二篇\n2024年11月表彰。"
+    doc = dates.document_dates(page, LATEST)
+    assert (doc.rewritten, doc.year) == (True, 2011)
+    assert dates.item_year("2024年6月……二O一一年六月十五日", doc, LATEST) == (2011, ["year-conflict"])
+    assert dates.item_year("2024年11月我市被表彰", doc, LATEST) == (None, ["year-conflict"])
+
+
+def test_without_a_signature_the_latest_own_year_counts():
+    doc = dates.document_dates("2019年开展第一批。2021年扫黑除恶工作。", LATEST)
+    assert doc == dates.DocumentDates(rewritten=False, year=None)
+    assert dates.item_year("按照双政教督【2018】2号文件，我区小学于2010年全部通过", doc, LATEST) == (2018, [])
+    assert dates.item_year("本世纪初", doc, LATEST) == (None, [])
+    assert dates.item_year("2014年以来", doc, LATEST, newsletter_year=2021) == (2021, [])
+
+
+def test_years_after_today_are_not_evidence():
+    assert dates.arabic_years("到2035年基本实现", LATEST) == []
+    assert date.today().year >= 2025
+
+
+def test_sections_come_from_the_headings_a_text_has():
+    sections = split_sections(
+        [
+            "摘要：X市筛选14个乡镇街道。",
+            "01改革背景",
+            "改革仍存在落实不够到位的问题。",
+            "02改革目标",
+            "打造示范点。",
+            "03改革措施",
+            "强化三个坚持。",
+            "04改革成效",
+            "全市101个乡镇街道均完成改革任务。",
+        ]
+    )
+    assert sections.summary == "X市筛选14个乡镇街道。"
+    assert sections.background == "改革仍存在落实不够到位的问题。\n打造示范点。"
+    assert sections.measures == "强化三个坚持。"
+    assert sections.outcomes == "全市101个乡镇街道均完成改革任务。"
+
+
+def test_without_headings_the_summary_is_the_lead_paragraph():
+    lead = "北京市怀柔区立足山区农村实际，梳理涉农事项代办清单，打造全天候代办队伍。"
+    sections = split_sections(["01-北京怀柔", lead, "第二段。"])
+    assert (sections.summary, sections.background, sections.measures) == (lead, "", "")
+
+
+def test_a_truncated_preview_is_a_near_duplicate_of_the_full_text():
+    full = "宝山区现有小学6所，其中农村小学1所，目前在校生1655人。" * 5 + "十二、加强留守儿童关爱保护。"
+    preview = full[:80]
+    assert near_duplicate(full, preview)
+    assert not near_duplicate(full, "义务教育均衡发展工作是我国教育改革发展的一项重要任务。" * 3)
+    items = [RawItem("汇报", [Paragraph(preview, 0, 80)]), RawItem("汇报", [Paragraph(full, 100, 300)])]
+    assert [i.body for i in merge_duplicates(items)] == [full]
+
+
+@pytest.mark.parametrize(
+    "title, text, expected",
+    [
+        (
+            "“众筹养老”绘就晚年幸福图景",
+            "兴建村级慈善幸福院，探索“众筹式”养老模式，激活社会力量参与。",
+            ["elderly-care", "diverse-supply"],
+        ),
+        ("“小幼连贯”赋能农村幼教", "解决偏远地区农村孩子就近入园问题，学前三年毛入园率达到90.91%。", ["childcare"]),
+        ("城乡共通丹江水 农村吃上优质水", "让农民群众吃上干净的水，将饮水工程列为民生工程之首。", ["water-supply"]),
+    ],
+)
+def test_themes_follow_title_and_text(title, text, expected):
+    assert sorted(themes_for(title, text)) == sorted(expected)
+
+
+def test_every_item_gets_at_least_one_and_at_most_three_themes():
+    assert len(themes_for("会议", "无关内容")) == 1
+    many = "养老 教育 供水 垃圾 文化 医疗 留守儿童 幼儿园 就业 保险 治理 脱贫"
+    assert 1 <= len(themes_for(many, many * 3)) <= 3
+
+
+@pytest.mark.parametrize(
+    "title, text, shape, expected",
+    [
+        ("关于开展第二批乡村治理示范村镇创建工作的通知", "", "newsletter", "policy"),
+        (
+            "成都市推进城乡一体化专题之三",
+            "中共成都市委 成都市人民政府关于统筹城乡发展的意见\n各区（市）县委和人民政府，市级各部门：",
+            "articles",
+            "policy",
+        ),
+        ("积极开展扫黑除恶", "乡村振兴是时代使命。笔者评论认为，推进乡村振兴关键在人。", "newsletter", "commentary"),
+        ("深入开展扫黑除恶宣传", "今年以来，县工信局深入开展宣传。", "newsletter", "news"),
+        ("义务教育均衡发展工作情况汇报", "我们加大了对薄弱学校的支持。", "report-collection", "report"),
+        ("“全程代办”实现农村公共服务“零距离”", "名山区探索推行村级事务全程代办制度。", "numbered-list", "case"),
+    ],
+)
+def test_doc_types(title, text, shape, expected):
+    assert doc_type_for(title, text, shape) == expected
+
+
+def test_tags_are_specific_keywords():
+    assert sorted(tags_for("推行垃圾“四分法”和“五指分类法”，建立积分反馈机制")) == ["垃圾分类", "积分制"]
+    assert "对口帮扶" not in tags_for("对易返贫致贫户动态帮扶清零")
