@@ -1,37 +1,96 @@
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
-from .models import Case, Region, Theme
+from .models import Case, Region, Source, Theme
 
 
 class CaseFilter(django_filters.FilterSet):
-    """The one definition of a filtered case list (pages, exports, API)."""
+    """The one definition of a filtered case list: pages, facets, exports and API.
 
-    q = django_filters.CharFilter(method="search", label="关键词")
-    province = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level="province"), label="省份")
-    theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="themes__slug", to_field_name="slug", queryset=Theme.objects.all(), label="主题"
+    Every value is a plain GET parameter, so every state is a shareable URL.
+    """
+
+    SORTS = [("relevance", _("相关度")), ("newest", _("最新")), ("title", _("标题"))]
+
+    q = django_filters.CharFilter(method="filter_q", label=_("关键词"))
+    province = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level="province"), label=_("省份"), empty_label=_("全部省份")
     )
-    doc_type = django_filters.ChoiceFilter(choices=Case.DocType.choices, label="类型")
-    year = django_filters.NumberFilter(label="年份")
+    prefecture = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level="prefecture"), label=_("地市"), empty_label=_("全部地市")
+    )
+    county = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level="county"), label=_("区县"), empty_label=_("全部区县")
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        field_name="themes__slug",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        conjoined=True,
+        label=_("主题"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", to_field_name="name", queryset=Tag.objects.all(), label=_("关键词标签")
+    )
+    doc_type = django_filters.ChoiceFilter(choices=Case.DocType.choices, label=_("类型"), empty_label=_("全部类型"))
+    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年份"))
+    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年份"))
+    source = django_filters.ModelChoiceFilter(queryset=Source.objects.all(), label=_("来源文档"))
+    sort = django_filters.ChoiceFilter(
+        choices=SORTS, method="filter_sort", label=_("排序"), empty_label=None, null_label=None
+    )
 
     class Meta:
         model = Case
-        fields = ["q", "province", "theme", "doc_type", "year"]
+        fields = ["q", "province", "prefecture", "county", "theme", "tag", "doc_type", "year_min", "year_max", "source"]
 
-    def search(self, queryset, name, value):
-        from .ingest.chinese import to_simplified
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Cascading choices: a prefecture within the province, a county within the prefecture.
+        province = self.data.get("province") if self.data else None
+        prefecture = self.data.get("prefecture") if self.data else None
+        if province:
+            self.filters["prefecture"].queryset = Region.objects.filter(level="prefecture", parent_id=province)
+            self.filters["county"].queryset = Region.objects.filter(level="county", code__startswith=province[:2])
+        if prefecture:
+            self.filters["county"].queryset = Region.objects.filter(level="county", parent_id=prefecture)
 
-        words = to_simplified(value).split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(body__icontains=word)
-                | Q(region_label__icontains=word)
-            )
-        return queryset
+    def narrow_choices(self) -> None:
+        """After validation: offer only the places under the chosen parent, so
+        that the page does not carry thousands of options."""
+        fields = self.form.fields
+        province = self.data.get("province") if self.data else None
+        prefecture = self.data.get("prefecture") if self.data else None
+        chosen = {self.data.get(k) for k in ("province", "prefecture", "county")} if self.data else set()
+        if not province:
+            fields["prefecture"].queryset = Region.objects.filter(code__in=chosen)
+        if not (province or prefecture):
+            fields["county"].queryset = Region.objects.filter(code__in=chosen)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # ordering is applied last, in ``qs``
+
+    @property
+    def sort_order(self) -> str:
+        """The requested order; relevance by default when searching, else newest."""
+        value = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
+        if value:
+            return value
+        return "relevance" if self.data.get("q") else "newest"
 
     @property
     def qs(self):
-        return super().qs.distinct()
+        queryset = super().qs
+        sort = self.sort_order
+        if sort == "relevance" and self.data.get("q"):
+            return queryset.order_by("-rank", "-year", "pk")
+        if sort == "title":
+            return queryset.order_by("title", "pk")
+        return queryset.order_by(F("year").desc(nulls_last=True), "-pk")

@@ -70,6 +70,11 @@ class CaseQuerySet(models.QuerySet):
     def in_region(self, region: Region):
         return self.filter(models.Q(province=region) | models.Q(prefecture=region) | models.Q(county=region))
 
+    def search(self, query: str):
+        from . import search
+
+        return search.apply(self, query)
+
     def with_related(self):
         return self.select_related("province", "prefecture", "county", "source").prefetch_related("themes", "tags")
 
@@ -131,6 +136,9 @@ class Case(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     quality_flags = models.JSONField(_("质量标记"), default=list, blank=True)
     imported = models.JSONField(default=dict, blank=True, editable=False, help_text=_("导入程序上次写入的值"))
+    # jieba tokens for full-text search, kept up to date on save (see cases/search.py).
+    search_title = models.TextField(blank=True, editable=False)
+    search_body = models.TextField(blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -144,6 +152,18 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"（无标题）{self.slug}"
+
+    def save(self, *args, **kwargs):
+        from .search import index_tokens
+
+        self.search_title = index_tokens(self.title)
+        self.search_body = index_tokens(
+            "\n".join([self.region_label, self.summary, self.background, self.measures, self.outcomes, self.body])
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_body"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.slug])

@@ -1,0 +1,134 @@
+"""Facet counts over the current filtered list, and the links that change it.
+
+Counts are taken on the filtered queryset itself, so a count is exactly the
+number of results that following its link gives (themes combine with AND).
+Each facet costs one query, whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, Region, Theme
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    active: bool
+    url: str
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+def url_with(params: QueryDict, key: str, value: str | None, *, add: bool = True, multiple: bool = False) -> str:
+    """The query string with ``key=value`` added or removed; the page number is dropped."""
+    query = params.copy()
+    query.pop("page", None)
+    if multiple:
+        values = [v for v in query.getlist(key) if v != value]
+        if add and value is not None:
+            values.append(value)
+        query.setlist(key, values)
+    elif add and value is not None:
+        query[key] = value
+    else:
+        query.pop(key, None)
+    # Narrower places make no sense once their parent changes.
+    if key == "province":
+        query.pop("prefecture", None)
+        query.pop("county", None)
+    if key == "prefecture":
+        query.pop("county", None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _values(params, key, rows, labels, multiple=False):
+    selected = set(params.getlist(key))
+    out = []
+    for value, count in rows:
+        value = str(value)
+        active = value in selected
+        out.append(
+            FacetValue(
+                value,
+                labels.get(value, value),
+                count,
+                active,
+                url_with(params, key, value, add=not active, multiple=multiple),
+            )
+        )
+    return out
+
+
+def facets(queryset, params: QueryDict) -> list[Facet]:
+    queryset = queryset.order_by()
+    province_rows = list(
+        queryset.exclude(province=None)
+        .values_list("province")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("-n", "province")
+    )
+    names = dict(Region.objects.filter(code__in=[r[0] for r in province_rows]).values_list("code", "name"))
+    theme_rows = list(
+        Theme.objects.filter(case__in=queryset.values("pk"))
+        .values_list("slug")
+        .annotate(n=Count("case", distinct=True))
+        .order_by("position")
+    )
+    theme_names = dict(Theme.objects.values_list("slug", "name"))
+    type_rows = list(queryset.values_list("doc_type").annotate(n=Count("pk", distinct=True)).order_by("-n"))
+    type_names = {k: str(v) for k, v in Case.DocType.choices}
+    year_rows = list(
+        queryset.exclude(year=None).values_list("year").annotate(n=Count("pk", distinct=True)).order_by("-year")
+    )
+    year_facet = []
+    selected_year = params.get("year_min") if params.get("year_min") == params.get("year_max") else None
+    for year, count in year_rows:
+        year = str(year)
+        active = year == selected_year
+        query = params.copy()
+        query.pop("page", None)
+        if active:
+            query.pop("year_min", None)
+            query.pop("year_max", None)
+        else:
+            query["year_min"] = query["year_max"] = year
+        year_facet.append(FacetValue(year, year, count, active, "?" + query.urlencode()))
+    return [
+        Facet("province", str(_("省份")), _values(params, "province", province_rows, names)),
+        Facet("theme", str(_("主题")), _values(params, "theme", theme_rows, theme_names, multiple=True)),
+        Facet("doc_type", str(_("类型")), _values(params, "doc_type", type_rows, type_names)),
+        Facet("year", str(_("年份")), year_facet),
+    ]
+
+
+def active_filters(case_filter, params: QueryDict) -> list[tuple[str, str]]:
+    """(label, removal URL) for every filter in use: the removable chips."""
+    if not case_filter.is_bound or not case_filter.form.is_valid():
+        return []
+    chips = []
+    data = case_filter.form.cleaned_data
+    for key in ("q", "province", "prefecture", "county", "tag", "doc_type", "source", "year_min", "year_max"):
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        label = dict(Case.DocType.choices).get(value, value) if key == "doc_type" else value
+        prefix = {"year_min": "≥", "year_max": "≤", "q": "“"}.get(key, "")
+        suffix = "”" if key == "q" else ""
+        chips.append((f"{prefix}{label}{suffix}", url_with(params, key, None, add=False)))
+    for theme in data.get("theme") or []:
+        chips.append((theme.name, url_with(params, "theme", theme.slug, add=False, multiple=True)))
+    return chips

@@ -1,0 +1,88 @@
+"""Chinese full-text search with one results contract on both databases.
+
+Text is segmented by jieba (search mode, so 养老服务 is also 养老 and 服务)
+into space-separated tokens stored beside the case.  PostgreSQL indexes them
+as a ``tsvector`` in the ``simple`` configuration (title weighted A, the rest
+C) behind a GIN index; SQLite matches the same tokens as whole words.  Both
+require every query token and rank title matches above body matches.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from functools import lru_cache
+
+import jieba
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case as When_
+from django.db.models import F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
+
+from .ingest.chinese import to_simplified
+
+jieba.setLogLevel(logging.WARNING)
+WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
+TITLE_WEIGHT = 10
+
+
+def _keep(token: str) -> bool:
+    return bool(token.strip()) and bool(WORD.search(token))
+
+
+def index_tokens(text: str) -> str:
+    """The tokens of a text as stored for search: ' t1 t2 … ' (spaces at both ends)."""
+    tokens = [t.lower() for t in jieba.cut_for_search(to_simplified(text or "")) if _keep(t)]
+    return f" {' '.join(tokens)} " if tokens else ""
+
+
+@lru_cache(maxsize=1024)
+def query_tokens(query: str) -> tuple[str, ...]:
+    """The tokens a query asks for, in order, without repeats (traditional folded to simplified)."""
+    tokens = [t.lower() for t in jieba.cut(to_simplified(query or "")) if _keep(t)]
+    return tuple(dict.fromkeys(tokens))
+
+
+def search_vector() -> SearchVector:
+    return SearchVector("search_title", weight="A", config="simple") + SearchVector(
+        "search_body", weight="C", config="simple"
+    )
+
+
+def apply(queryset, query: str):
+    """Cases matching every token of ``query``, annotated with ``rank``."""
+    tokens = query_tokens(query)
+    if not tokens:
+        return queryset.annotate(rank=Value(0, output_field=IntegerField()))
+    if connection.vendor == "postgresql":
+        ts_query = SearchQuery(" & ".join(tokens), search_type="raw", config="simple")
+        return queryset.annotate(search=search_vector(), rank=SearchRank(F("search"), ts_query)).filter(search=ts_query)
+    for token in tokens:
+        queryset = queryset.filter(Q(search_title__contains=f" {token} ") | Q(search_body__contains=f" {token} "))
+    rank = sum(
+        (When_(When(search_title__contains=f" {t} ", then=Value(TITLE_WEIGHT)), default=Value(1)) for t in tokens),
+        start=Value(0),
+    )
+    return queryset.annotate(rank=Coalesce(rank, Value(0), output_field=IntegerField()))
+
+
+def highlight(text: str, query: str, width: int = 120) -> str:
+    """An HTML-escaped snippet of ``text`` around the first match, with matches in <mark>."""
+    tokens = sorted(query_tokens(query), key=len, reverse=True)
+    if not text:
+        return ""
+    start = 0
+    if tokens:
+        positions = [p for t in tokens if (p := text.lower().find(t)) != -1]
+        if positions:
+            start = max(0, min(positions) - width // 4)
+    snippet = text[start : start + width]
+    escaped = html.escape(snippet)
+    if tokens:
+        pattern = re.compile("|".join(re.escape(html.escape(t)) for t in tokens), re.IGNORECASE)
+        escaped = pattern.sub(lambda m: f"<mark>{m.group()}</mark>", escaped)
+    prefix = "…" if start else ""
+    suffix = "…" if start + width < len(text) else ""
+    return prefix + escaped + suffix
