@@ -23,6 +23,7 @@ def home(request):
         "total": published.count(),
         "themes": Theme.objects.annotate(n=Count("case", filter=published_filter)),
         "provinces": [(code, names[code], n) for code, n in province_counts],
+        "province_counts": dict(province_counts),
         "newest": published.with_related().order_by("-created", "-pk")[:6],
     }
     return render(request, "cases/home.html", context)

@@ -1,6 +1,7 @@
 """End to end in a real Chromium (Debian's), driven by Playwright."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -42,29 +43,70 @@ def browser():
 def library(transactional_db):
     """Transactional tests empty the database afterwards: load the seeds again when needed."""
     from cases.load import load_files
-    from cases.models import Case
+    from cases.models import Case, Theme
 
     from .conftest import SOURCES
 
+    if not Theme.objects.exists():
+        # A flushed database lost what the data migration made.
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("cases.migrations.0002_themes").create(apps, None)
     if not Case.objects.exists():
         load_files(sorted(SOURCES.glob("*.txt")))
 
 
+ARTIFACTS = Path(__file__).parent / "e2e" / "artifacts"
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
+def page(browser, live_server):
+    """A page that records every request it makes, to prove none leaves the portal."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
     yield page
     context.close()
+    foreign = [url for url in page.requests if not url.startswith(live_server.url) and not url.startswith("data:")]
+    assert foreign == []
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_an_official_clicks_a_province_on_the_map(page, live_server, library):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("#china-map[data-ready=true]")
+    shot(page, "home")
+    # The centre of Sichuan, in screen coordinates of the map.
+    x, y = page.evaluate("() => window.caseMap.convertToPixel({seriesIndex: 0}, [102.9, 30.4])")
+    box = page.locator("#china-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/cases/?province=510000")
+    assert page.locator("#total").inner_text() == "4"
+    page.get_by_role("link", name="农村教育").first.click()
+    page.wait_for_url("**theme=education**")
+    assert page.locator("#total").inner_text() == "1"
+    shot(page, "list")
 
 
 def test_an_official_finds_elder_care_cases_by_theme_and_search(page, live_server, library):
     page.goto(live_server.url + "/")
     assert page.title() == "乡村公共服务案例库"
-    page.get_by_role("link", name="农村养老服务").click()
+    page.get_by_role("link", name="农村养老服务").first.click()
     page.wait_for_url("**/cases/?theme=elderly-care")
     assert "依托“暖心食堂”构建新型农村养老服务体系" in page.content() or page.locator(".case-card").count() > 0
 
+    page.get_by_label("搜索").fill("養老")
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**/cases/?q=*")
+    assert page.locator("#total").inner_text() == "6"
+    assert page.locator(".snippet mark").first.inner_text() == "养老"
     page.get_by_label("搜索").fill("全程代办")
     page.get_by_role("button", name="搜索").click()
     page.wait_for_url("**/cases/?q=*")
@@ -74,6 +116,7 @@ def test_an_official_finds_elder_care_cases_by_theme_and_search(page, live_serve
     assert "四川省 › 雅安市 › 名山区" in page.locator(".meta").first.inner_text()
     page.get_by_text("查看原文片段").click()
     assert "19-四川名山" in page.locator("pre.raw").inner_text()
+    shot(page, "case")
 
 
 def test_the_list_filters_by_province_without_javascript(browser, live_server, library):
