@@ -75,6 +75,24 @@ class CaseQuerySet(models.QuerySet):
 
         return search.apply(self, query)
 
+    def related_to(self, case: "Case", limit: int = 5):
+        """Published cases sharing its themes, those in the same province first."""
+        from django.db.models import Case as Choice
+        from django.db.models import Count, IntegerField, Q, Value, When
+
+        same_place = (
+            Choice(When(province=case.province_id, then=Value(1)), default=Value(0), output_field=IntegerField())
+            if case.province_id
+            else Value(0, output_field=IntegerField())
+        )
+        return (
+            self.published()
+            .exclude(pk=case.pk)
+            .filter(themes__in=case.themes.all())
+            .annotate(shared=Count("themes", filter=Q(themes__in=case.themes.all())), near=same_place)
+            .order_by("-shared", "-near", "-year", "pk")[:limit]
+        )
+
     def with_related(self):
         return self.select_related("province", "prefecture", "county", "source").prefetch_related("themes", "tags")
 

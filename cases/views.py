@@ -1,6 +1,11 @@
+import io
+
+import segno
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from .facets import active_filters, facets
@@ -51,7 +56,13 @@ def case_list(request):
 @require_GET
 def case_detail(request, slug):
     case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
-    return render(request, "cases/case_detail.html", {"case": case})
+    context = {
+        "case": case,
+        "related": Case.objects.related_to(case).select_related("province", "prefecture", "county"),
+        "short_url": request.build_absolute_uri(reverse("case_short", args=[case.pk])),
+        "absolute_url": request.build_absolute_uri(case.get_absolute_url()),
+    }
+    return render(request, "cases/case_detail.html", context)
 
 
 @require_GET
@@ -59,3 +70,20 @@ def source_detail(request, pk):
     source = get_object_or_404(Source, pk=pk)
     cases = source.cases.published().with_related().order_by("ordinal")
     return render(request, "cases/source_detail.html", {"source": source, "cases": cases})
+
+
+@require_GET
+def case_short(request, pk):
+    """The short, stable link printed under the QR code: /c/<id>/."""
+    case = get_object_or_404(Case.objects.published(), pk=pk)
+    return redirect(case.get_absolute_url(), permanent=True)
+
+
+@require_GET
+def case_qr(request, pk):
+    """An SVG QR code of the case's short link, made by the portal itself (for WeChat)."""
+    case = get_object_or_404(Case.objects.published(), pk=pk)
+    url = request.build_absolute_uri(reverse("case_short", args=[case.pk]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgclass=None, lineclass=None)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")

@@ -38,3 +38,28 @@ def test_a_source_page_lists_its_cases_in_order(client, seeded):
     html = client.get(reverse("source_detail", args=[case.source_id])).content.decode()
     assert "清研智库社会发展研究部" in html
     assert html.index("全国乡村振兴系统建设") < html.index("赫山区12所农村中小学校")
+
+
+def test_a_case_page_has_a_citation_a_short_link_a_qr_code_and_related_cases(client, seeded):
+    case = Case.objects.get(county__name="名山区")
+    html = client.get(case.get_absolute_url()).content.decode()
+    short = f"http://testserver/c/{case.pk}/"
+    assert f'<p>短链接：<a href="{short}">{short}</a></p>' in html
+    assert f'<meta property="og:title" content="{case.title}">' in html
+    assert f"{case.title}[EB/OL]. " in html
+    assert '<a href="/cases/ff2be692-04/">深化乡镇街道体制改革示范行动</a>' in html or "相关案例" in html
+    related = list(Case.objects.related_to(case))
+    assert related and all(r.status == Case.Status.PUBLISHED and r.pk != case.pk for r in related)
+    assert all(set(r.themes.all()) & set(case.themes.all()) for r in related)
+
+
+def test_the_short_link_and_qr_code_serve_published_cases_only(client, seeded):
+    case = Case.objects.published().first()
+    response = client.get(f"/c/{case.pk}/")
+    assert (response.status_code, response["Location"]) == (301, case.get_absolute_url())
+    qr = client.get(f"/c/{case.pk}/qr.svg")
+    assert qr["Content-Type"] == "image/svg+xml"
+    assert qr.content.startswith(b"<svg") and b'xmlns="http://www.w3.org/2000/svg"' in qr.content
+    draft = Case.objects.filter(status=Case.Status.DRAFT).first()
+    assert client.get(f"/c/{draft.pk}/").status_code == 404
+    assert client.get(f"/c/{draft.pk}/qr.svg").status_code == 404
