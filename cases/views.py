@@ -87,3 +87,38 @@ def case_qr(request, pk):
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=4, xmldecl=False, svgclass=None, lineclass=None)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@require_GET
+def stats(request):
+    """Province × theme counts, cases per year and per type: as tables, and as charts."""
+    published = Case.objects.published()
+    themes = list(Theme.objects.all())
+    cells = (
+        published.exclude(province=None)
+        .values_list("province", "themes__slug")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    grid: dict[str, dict[str, int]] = {}
+    for province, slug, n in cells:
+        grid.setdefault(province, {})[slug] = n
+    names = dict(Region.objects.filter(level="province").values_list("code", "name"))
+    rows = [
+        (code, names[code], [(theme, grid[code].get(theme.slug, 0)) for theme in themes], sum(grid[code].values()))
+        for code in sorted(grid)
+    ]
+    by_year = list(published.exclude(year=None).values_list("year").annotate(n=Count("pk")).order_by("year"))
+    type_names = dict(Case.DocType.choices)
+    by_type = [
+        (code, type_names[code], n)
+        for code, n in published.values_list("doc_type").annotate(n=Count("pk")).order_by("-n", "doc_type")
+    ]
+    chart_data = {
+        "years": [str(y) for y, _ in by_year],
+        "year_counts": [n for _, n in by_year],
+        "types": [str(label) for _, label, _ in by_type],
+        "type_counts": [n for _, _, n in by_type],
+    }
+    context = {"themes": themes, "rows": rows, "by_year": by_year, "by_type": by_type, "chart_data": chart_data}
+    return render(request, "cases/stats.html", context)

@@ -74,6 +74,22 @@ def page(browser, live_server):
     assert foreign == []
 
 
+AXE = Path(__file__).parent / "e2e" / "vendor" / "axe.min.js"
+
+
+def accessibility_problems(page) -> list[str]:
+    """Serious and critical WCAG 2.1 A/AA violations that axe-core finds on the page."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 def shot(page, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -126,3 +142,13 @@ def test_the_list_filters_by_province_without_javascript(browser, live_server, l
     titles = page.locator(".case-card h3").all_inner_texts()
     assert sorted(titles) == sorted(["危窑危房换新颜 圆梦安居暖心房", "“互联网+”打通农村人饮工程“最后100米”"])
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/cases/?q=养老", "/stats/", "/cases/{slug}/", "/sources/{source}/"])
+def test_public_pages_have_no_serious_accessibility_violations(page, live_server, library, path):
+    from cases.models import Case
+
+    case = Case.objects.published().filter(county__name="名山区").get()
+    page.goto(live_server.url + path.format(slug=case.slug, source=case.source_id))
+    page.wait_for_load_state("networkidle")
+    assert accessibility_problems(page) == []

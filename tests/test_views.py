@@ -63,3 +63,15 @@ def test_the_short_link_and_qr_code_serve_published_cases_only(client, seeded):
     draft = Case.objects.filter(status=Case.Status.DRAFT).first()
     assert client.get(f"/c/{draft.pk}/").status_code == 404
     assert client.get(f"/c/{draft.pk}/qr.svg").status_code == 404
+
+
+def test_the_statistics_page_counts_published_cases_by_province_and_theme(client, seeded):
+    html = client.get("/stats/").content.decode()
+    sichuan_education = Case.objects.published().filter(province="510000", themes__slug="education").count()
+    assert (
+        f'href="/cases/?province=510000&amp;theme=education" aria-label="四川省 农村教育 {sichuan_education} 个">'
+        in html
+    )
+    news = Case.objects.published().filter(doc_type="news").count()
+    assert f'<a href="/cases/?doc_type=news">新闻</a></td><td>{news}</td>' in html
+    assert '<a href="/cases/?year_min=2021&amp;year_max=2021">2021</a>' in html
