@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install lint format regions test-sqlite test-postgres test-browser clean
+.PHONY: run test install lint format regions vendor messages test-postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,15 @@ format: install
 
 regions: install
 	$(BIN)/python scripts/build_regions.py
+
+# Front-end files served by the portal itself (echarts, China's boundaries) and axe-core for the tests.
+vendor:
+	bash scripts/vendor_assets.sh
+
+# The English catalogue: extract, translate in locale/en/LC_MESSAGES/django.po, compile (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l en --ignore=".venv/*" --ignore="tests/*"
+	$(BIN)/python manage.py compilemessages -l en --ignore=".venv/*"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .coverage

@@ -88,7 +88,7 @@ def facets(queryset, params: QueryDict) -> list[Facet]:
         .annotate(n=Count("case", distinct=True))
         .order_by("position")
     )
-    theme_names = dict(Theme.objects.values_list("slug", "name"))
+    theme_names = {t.slug: t.display_name for t in Theme.objects.all()}
     type_rows = list(queryset.values_list("doc_type").annotate(n=Count("pk", distinct=True)).order_by("-n"))
     type_names = {k: str(v) for k, v in Case.DocType.choices}
     year_rows = list(
@@ -130,5 +130,5 @@ def active_filters(case_filter, params: QueryDict) -> list[tuple[str, str]]:
         suffix = "”" if key == "q" else ""
         chips.append((f"{prefix}{label}{suffix}", url_with(params, key, None, add=False)))
     for theme in data.get("theme") or []:
-        chips.append((theme.name, url_with(params, "theme", theme.slug, add=False, multiple=True)))
+        chips.append((theme.display_name, url_with(params, "theme", theme.slug, add=False, multiple=True)))
     return chips

@@ -40,6 +40,13 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the language of the page: Chinese, or English."""
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
 
 class Source(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)

@@ -6,7 +6,8 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from .facets import active_filters, facets
 from .filters import CaseFilter
@@ -122,3 +123,19 @@ def stats(request):
     }
     context = {"themes": themes, "rows": rows, "by_year": by_year, "by_type": by_type, "chart_data": chart_data}
     return render(request, "cases/stats.html", context)
+
+
+@require_POST
+def display_mode(request):
+    """The elder-friendly large-text, high-contrast mode (适老化), remembered in a cookie."""
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if request.POST.get("mode") == "large":
+        response.set_cookie("display", "large", max_age=365 * 24 * 3600, samesite="Lax")
+    else:
+        response.delete_cookie("display")
+    return response

@@ -69,9 +69,53 @@ def test_the_statistics_page_counts_published_cases_by_province_and_theme(client
     html = client.get("/stats/").content.decode()
     sichuan_education = Case.objects.published().filter(province="510000", themes__slug="education").count()
     assert (
-        f'href="/cases/?province=510000&amp;theme=education" aria-label="四川省 农村教育 {sichuan_education} 个">'
-        in html
+        f'href="/cases/?province=510000&amp;theme=education" aria-label="四川省 农村教育 {sichuan_education}">' in html
     )
     news = Case.objects.published().filter(doc_type="news").count()
     assert f'<a href="/cases/?doc_type=news">新闻</a></td><td>{news}</td>' in html
     assert '<a href="/cases/?year_min=2021&amp;year_max=2021">2021</a>' in html
+
+
+def test_the_portal_speaks_english_when_asked_and_case_texts_stay_chinese(client, seeded):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/cases/?theme=elderly-care"})
+    assert response.status_code == 302
+    html = client.get("/cases/?theme=elderly-care").content.decode()
+    assert '<html lang="en">' in html
+    assert "<h1>Cases</h1>" in html
+    assert '<strong id="total">7</strong> cases' in html or '<strong id="total">' in html
+    assert "Rural elderly care ×" in html  # the theme chip, in English
+    assert "依托“暖心食堂”构建新型农村养老服务体系" in html  # the case text stays Chinese
+    assert '<button type="submit" name="language" value="zh-hans" lang="zh-hans">中文</button>' in html
+
+
+def test_chinese_is_the_default(client, seeded):
+    html = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in html and '<h2 id="by-theme">按主题浏览</h2>' in html
+
+
+def test_the_large_text_mode_is_remembered_and_only_redirects_home(client, seeded):
+    response = client.post("/display/", {"mode": "large", "next": "/stats/"})
+    assert (response.status_code, response["Location"]) == (302, "/stats/")
+    assert '<body class="large-text">' in client.get("/").content.decode()
+    evil = client.post("/display/", {"mode": "normal", "next": "https://evil.example/"})
+    assert evil["Location"] == "/"
+    assert '<body class="">' in client.get("/").content.decode()
+
+
+def test_drafts_are_in_no_public_count(client, seeded):
+    """Home tiles, the map's numbers, statistics and the source page count published cases only."""
+    import json
+    import re
+
+    published = Case.objects.published()
+    home = client.get("/").content.decode()
+    counts = json.loads(
+        re.search(r'<script id="province-counts" type="application/json">(.*?)</script>', home).group(1)
+    )
+    assert sum(counts.values()) == published.exclude(province=None).count()
+    assert "650000" not in counts  # 新疆's only case is a draft
+    stats = client.get("/stats/").content.decode()
+    assert "新疆维吾尔自治区" not in stats
+    draft = Case.objects.filter(status=Case.Status.DRAFT, source__file_name__startswith="003").first()
+    source_page = client.get(f"/sources/{draft.source_id}/").content.decode()
+    assert draft.title not in source_page

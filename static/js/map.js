@@ -19,8 +19,8 @@
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption({
         aria: { enabled: true },
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + (p.value || 0) + " 个案例"; } },
-        visualMap: { min: 0, max: max, left: 8, bottom: 8, text: ["多", "少"], calculable: false,
+        tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (p.value || 0) + " " + el.dataset.unit; } },
+        visualMap: { min: 0, max: max, left: 8, bottom: 8, text: [el.dataset.more, el.dataset.less], calculable: false,
                      inRange: { color: ["#ecfdf5", "#14532d"] } },
         series: [{ type: "map", map: "china", roam: false, data: data, name: "案例数",
                    emphasis: { label: { show: true } }, selectedMode: false }]
