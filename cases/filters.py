@@ -83,13 +83,21 @@ class CaseFilter(django_filters.FilterSet):
         value = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
         if value:
             return value
-        return "relevance" if self.data.get("q") else "newest"
+        return "relevance" if self.searching else "newest"
+
+    @property
+    def searching(self) -> bool:
+        """A query with words in it (not blank, not punctuation only)."""
+        from .search import query_tokens
+
+        query = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
+        return bool(query_tokens(query or ""))
 
     @property
     def qs(self):
         queryset = super().qs
         sort = self.sort_order
-        if sort == "relevance" and self.data.get("q"):
+        if sort == "relevance" and self.searching:
             return queryset.order_by("-rank", "-year", "pk")
         if sort == "title":
             return queryset.order_by("title", "pk")

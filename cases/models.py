@@ -83,7 +83,8 @@ class CaseQuerySet(models.QuerySet):
         return search.apply(self, query)
 
     def related_to(self, case: "Case", limit: int = 5):
-        """Published cases sharing its themes, those in the same province first."""
+        """Published cases sharing its themes; among them, those sharing more
+        themes, then more keywords (similar text), then in the same province."""
         from django.db.models import Case as Choice
         from django.db.models import Count, IntegerField, Q, Value, When
 
@@ -96,8 +97,12 @@ class CaseQuerySet(models.QuerySet):
             self.published()
             .exclude(pk=case.pk)
             .filter(themes__in=case.themes.all())
-            .annotate(shared=Count("themes", filter=Q(themes__in=case.themes.all())), near=same_place)
-            .order_by("-shared", "-near", "-year", "pk")[:limit]
+            .annotate(
+                shared=Count("themes", filter=Q(themes__in=case.themes.all()), distinct=True),
+                similar=Count("tagged_items", filter=Q(tagged_items__tag__in=case.tags.all()), distinct=True),
+                near=same_place,
+            )
+            .order_by("-shared", "-similar", "-near", "-year", "pk")[:limit]
         )
 
     def with_related(self):

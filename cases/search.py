@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import logging
 import re
+import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import jieba
@@ -26,6 +28,12 @@ from .ingest.chinese import to_simplified
 jieba.setLogLevel(logging.WARNING)
 WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 TITLE_WEIGHT = 10
+MAX_QUERY = 100  # characters of a query that are searched; the rest is ignored
+
+
+def normalize(text: str) -> str:
+    """Like the data: full-width forms folded (ＧＤＰ, ２０２１), traditional to simplified."""
+    return to_simplified(unicodedata.normalize("NFKC", text or ""))
 
 
 def _keep(token: str) -> bool:
@@ -34,15 +42,37 @@ def _keep(token: str) -> bool:
 
 def index_tokens(text: str) -> str:
     """The tokens of a text as stored for search: ' t1 t2 … ' (spaces at both ends)."""
-    tokens = [t.lower() for t in jieba.cut_for_search(to_simplified(text or "")) if _keep(t)]
+    tokens = [t.lower() for t in jieba.cut_for_search(normalize(text)) if _keep(t)]
     return f" {' '.join(tokens)} " if tokens else ""
 
 
 @lru_cache(maxsize=1024)
 def query_tokens(query: str) -> tuple[str, ...]:
     """The tokens a query asks for, in order, without repeats (traditional folded to simplified)."""
-    tokens = [t.lower() for t in jieba.cut(to_simplified(query or "")) if _keep(t)]
+    tokens = [t.lower() for t in jieba.cut(normalize(query)[:MAX_QUERY]) if _keep(t)]
     return tuple(dict.fromkeys(tokens))
+
+
+def place_suggestion(query: str) -> tuple[str, str, str, str] | None:
+    """A place named in a query of several words (浙江 垃圾): (filter, code, name, the query without it).
+
+    Only names that are unique in the gazetteer are suggested (there are two 宝山区).
+    """
+    from .models import Region
+
+    tokens = query_tokens(query)
+    if len(tokens) < 2:
+        return None
+    suffixes = ("", "省", "市", "自治区", "县", "区")
+    candidates = {token + suffix: token for token in tokens for suffix in suffixes}
+    regions = list(Region.objects.filter(name__in=candidates).order_by("code"))
+    unique = Counter(r.name for r in regions)
+    for token in tokens:
+        for region in regions:
+            if candidates[region.name] == token and unique[region.name] == 1:
+                rest = " ".join(t for t in tokens if t != token)
+                return region.level, region.code, region.name, rest
+    return None
 
 
 def search_vector() -> SearchVector:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .facets import active_filters, facets
 from .filters import CaseFilter
 from .models import Case, Region, Source, Theme
-from .search import highlight
+from .search import highlight, place_suggestion
 
 PAGE_SIZE = 20
 
@@ -44,7 +44,18 @@ def case_list(request):
     for case in page:
         case.snippet = highlight(case.summary or case.body, query) if query else None
     case_filter.narrow_choices()
+    suggestion = None
+    if query and not request.GET.get("province"):
+        found = place_suggestion(query)
+        if found:
+            level, code, name, rest = found
+            params = request.GET.copy()
+            params.pop("page", None)
+            params[level] = code
+            params["q"] = rest
+            suggestion = {"name": name, "rest": rest, "url": "?" + params.urlencode()}
     context = {
+        "suggestion": suggestion,
         "filter": case_filter,
         "page": page,
         "facets": facets(results, request.GET),

@@ -169,3 +169,36 @@ def test_home_and_case_pages_issue_a_bounded_number_of_queries(seeded, client):
     assert queries_for(client, "/stats/") <= 8
     case = Case.objects.published().first()
     assert queries_for(client, case.get_absolute_url()) <= 6
+
+
+def test_full_width_and_half_width_forms_match(seeded):
+    assert titles(Case.objects.published().search("１９４５")) == {"“1945”模式破解农村垃圾治理难题"}
+    assert titles(Case.objects.published().search("互联网＋")) == titles(Case.objects.published().search("互联网+"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "！？。，",
+        "' OR 1=1 --",
+        "养老'; DROP TABLE cases_case; --",
+        "\\x00\\x01",
+        "养" * 5000,
+        "%_%",
+        "a:b & c | !d",
+    ],
+)
+def test_strange_queries_give_a_normal_page(seeded, client, query):
+    response = client.get("/cases/", {"q": query})
+    assert response.status_code == 200
+    assert 'id="total">' in response.content.decode()
+
+
+def test_a_place_in_the_query_is_offered_as_a_filter(seeded, client):
+    html = client.get("/cases/", {"q": "浙江 垃圾"}).content.decode()
+    assert '只看<a href="?q=%E5%9E%83%E5%9C%BE&amp;province=330000">浙江省</a>的“垃圾”案例？' in html
+    follow = client.get("/cases/", {"q": "垃圾", "province": "330000"}).content.decode()
+    assert 'id="total">1<' in follow  # 宁海's waste sorting
+    assert "只看" not in client.get("/cases/", {"q": "宝山 教育"}).content.decode()  # two 宝山区: no guess
