@@ -2,7 +2,7 @@ import io
 
 import segno
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,10 +27,10 @@ def home(request):
     names = dict(Region.objects.filter(level="province").values_list("code", "name"))
     context = {
         "total": published.count(),
-        "themes": Theme.objects.annotate(n=Count("case", filter=published_filter)),
+        "themes": Theme.objects.annotate(n=Count("case", filter=published_filter)).order_by("position"),
         "provinces": [(code, names[code], n) for code, n in province_counts],
         "province_counts": dict(province_counts),
-        "newest": published.with_related().order_by("-created", "-pk")[:6],
+        "newest": published.with_related().order_by(F("year").desc(nulls_last=True), "-created", "-pk")[:6],
     }
     return render(request, "cases/home.html", context)
 

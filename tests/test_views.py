@@ -119,3 +119,11 @@ def test_drafts_are_in_no_public_count(client, seeded):
     draft = Case.objects.filter(status=Case.Status.DRAFT, source__file_name__startswith="003").first()
     source_page = client.get(f"/sources/{draft.source_id}/").content.decode()
     assert draft.title not in source_page
+
+
+def test_home_lists_the_themes_in_the_programme_order(client, seeded):
+    html = client.get("/").content.decode()
+    positions = [
+        html.index(f"?theme={slug}") for slug in ("resource-allocation", "county-coordination", "finance-insurance")
+    ]
+    assert positions == sorted(positions)
