@@ -1,44 +1,66 @@
-"""Rows of cases for exports: one generator feeds every format."""
+"""Rows of cases for exports: one generator feeds every format.
+
+What a person sees in the list is what they download: every export takes the
+list's ``CaseFilter`` and its sort.  CSV and JSON stream row by row; XLSX is
+written by openpyxl's write-only workbook, row by row, to a temporary file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import csv
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from .models import Case
 
 FIELDS = [
-    "id",
-    "slug",
-    "url",
-    "title",
-    "summary",
-    "background",
-    "measures",
-    "outcomes",
-    "body",
-    "province",
-    "prefecture",
-    "county",
-    "region_code",
-    "region_label",
-    "themes",
-    "tags",
-    "doc_type",
-    "year",
-    "source",
-    "source_title",
-    "source_locator",
-    "status",
-    "quality_flags",
-]
+    "id", "slug", "url", "title", "summary", "background", "measures", "outcomes", "body", "province",
+    "prefecture", "county", "region_code", "region_label", "themes", "tags", "doc_type", "year", "source",
+    "source_title", "source_locator", "status", "quality_flags",
+]  # fmt: skip
+
+# The data dictionary: every column, in Chinese and English.
+FIELD_DOCS = {
+    "id": ("数字编号", "Numeric id, stable"),
+    "slug": ("短标识，用于链接", "Stable short identifier used in links"),
+    "url": ("案例页面地址", "Address of the case page"),
+    "title": ("标题", "Title"),
+    "summary": ("摘要", "Summary"),
+    "background": ("背景", "Background"),
+    "measures": ("主要做法", "Measures"),
+    "outcomes": ("成效", "Outcomes"),
+    "body": ("清洗后的全文", "Full cleaned text"),
+    "province": ("省级行政区全称", "Province, official name"),
+    "prefecture": ("地级行政区全称", "Prefecture, official name"),
+    "county": ("县级行政区全称", "County, official name"),
+    "region_code": ("最细一级的 GB/T 2260 区划代码", "GB/T 2260 code of the narrowest place"),
+    "region_label": ("文中地名写法；全国性条目为“全国”", "Place as the text writes it; 全国 for national items"),
+    "themes": ("主题（中文名，多个以 ; 分隔）", "Themes (Chinese names; ';'-separated in CSV/XLSX)"),
+    "themes_en": ("主题（英文名）", "Themes (English names)"),
+    "tags": ("关键词（多个以 ; 分隔）", "Keywords (';'-separated in CSV/XLSX)"),
+    "doc_type": ("文档类型：case/report/policy/news/commentary", "Document type: case/report/policy/news/commentary"),
+    "year": ("年份（文件自身日期）", "Year, from the document's own dates"),
+    "source": ("来源文件名", "Source file name"),
+    "source_title": ("来源文档标题", "Source document title"),
+    "source_locator": ("来源定位：文件#序号@字符区间", "Locator: file#ordinal@character span"),
+    "status": ("状态（公开导出均为 published）", "Status (always published in public exports)"),
+    "quality_flags": ("质量标记", "Quality flags"),
+}
+TABULAR_FIELDS = FIELDS + ["themes_en"]
+# Cells that a spreadsheet would run as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def case_rows(queryset) -> Iterator[dict]:
     base = getattr(settings, "SITE_URL", "")
     for case in queryset.with_related().iterator(chunk_size=500):
         region = case.county or case.prefecture or case.province
+        themes = list(case.themes.all())
         yield {
             "id": case.pk,
             "slug": case.slug,
@@ -54,7 +76,7 @@ def case_rows(queryset) -> Iterator[dict]:
             "county": case.county.name if case.county else None,
             "region_code": region.code if region else None,
             "region_label": case.region_label,
-            "themes": [t.name for t in case.themes.all()],
+            "themes": [t.name for t in themes],
             "tags": sorted(t.name for t in case.tags.all()),
             "doc_type": case.doc_type,
             "year": case.year,
@@ -63,24 +85,114 @@ def case_rows(queryset) -> Iterator[dict]:
             "source_locator": case.locator,
             "status": case.status,
             "quality_flags": case.quality_flags,
+            "themes_en": [t.name_en for t in themes],
         }
 
 
+def neutralize(value):
+    """A cell as text that no spreadsheet will run as a formula; lists joined with ';'."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(rows: Iterable[dict]) -> Iterator[str]:
+    """UTF-8 CSV with a BOM (Excel on Chinese Windows), one line per case."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(TABULAR_FIELDS)
+    for row in rows:
+        yield writer.writerow([neutralize(row[f]) for f in TABULAR_FIELDS])
+
+
+def meta(filters: dict, count: int | None = None) -> dict:
+    return {
+        "portal": "乡村公共服务案例库",
+        "version": getattr(settings, "PORTAL_VERSION", ""),
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "filters": filters,
+        "count": count,
+        "fields": {name: {"zh": zh, "en": en} for name, (zh, en) in FIELD_DOCS.items()},
+    }
+
+
+def json_stream(rows: Iterable[dict], filters: dict, count: int) -> Iterator[str]:
+    """``{"meta": …, "cases": [...]}``, written one case at a time."""
+    yield '{"meta": ' + json.dumps(meta(filters, count), ensure_ascii=False) + ', "cases": ['
+    for i, row in enumerate(rows):
+        yield ("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)
+    yield "\n]}\n"
+
+
+COLUMN_WIDTHS = {"title": 40, "summary": 60, "background": 40, "measures": 40, "outcomes": 40, "body": 60,
+                 "themes": 30, "themes_en": 30, "tags": 30, "source_title": 30, "source_locator": 32, "url": 30}  # fmt: skip
+
+
+def xlsx_file(rows: Iterable[dict], filters: dict, count: int) -> tempfile.SpooledTemporaryFile:
+    """A workbook: the cases (header, frozen, sized columns), then a sheet describing the export."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("案例 Cases")
+    sheet.freeze_panes = "B2"
+    for i, name in enumerate(TABULAR_FIELDS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = COLUMN_WIDTHS.get(name, 14)
+    bold = Font(bold=True)
+    header = []
+    for name in TABULAR_FIELDS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([neutralize(row[f]) for f in TABULAR_FIELDS])
+    about = book.create_sheet("说明 About")
+    info = meta(filters, count)
+    about.append(["乡村公共服务案例库 · Rural Public-Service Case Library"])
+    about.append(["导出时间 Exported at", info["exported_at"]])
+    about.append(["版本 Portal version", info["version"]])
+    about.append(["案例数 Cases", count])
+    about.append(["筛选条件 Filters", json.dumps(filters, ensure_ascii=False) if filters else "（无 none）"])
+    about.append([])
+    about.append(["字段 Field", "说明", "Description"])
+    for name in TABULAR_FIELDS:
+        zh, en = FIELD_DOCS[name]
+        about.append([name, zh, en])
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def export_filename(extension: str) -> str:
+    return f"cases-{datetime.now().strftime('%Y%m%d-%H%M')}.{extension}"
+
+
 def filtered_cases(include_drafts: bool = False, province: str = "", theme: str = "", q: str = ""):
+    """The command line's filters, through the same FilterSet as the pages."""
     from .filters import CaseFilter
-    from .models import Region
+    from .models import Region, Theme
 
     queryset = Case.objects.all() if include_drafts else Case.objects.published()
     params = {"q": q}
     if province:
         region = (
-            Region.objects.filter(level="province").filter(name__startswith=province).first()
+            Region.objects.filter(level="province", name__startswith=province).first()
             or Region.objects.filter(code=province).first()
         )
         params["province"] = region.code if region else "000000"
     if theme:
-        from .models import Theme
-
         found = Theme.objects.filter(name=theme).first() or Theme.objects.filter(slug=theme).first()
         params["theme"] = [found.slug if found else theme]
     case_filter = CaseFilter(params, queryset=queryset)

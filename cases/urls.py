@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
+    re_path(r"^cases/export\.(?P<fmt>csv|xlsx|json)$", views.case_export, name="case_export"),
+    path("cases/export/fields", views.export_fields, name="export_fields"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
     path("stats/", views.stats, name="stats"),

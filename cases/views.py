@@ -3,12 +3,13 @@ import io
 import segno
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from . import export
 from .facets import active_filters, facets
 from .filters import CaseFilter
 from .models import Case, Region, Source, Theme
@@ -150,3 +151,36 @@ def display_mode(request):
     else:
         response.delete_cookie("display")
     return response
+
+
+def _export_queryset(request):
+    """The list's own filter and sort, on published cases only."""
+    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
+    queryset = case_filter.qs
+    used = {k: v if len(v) > 1 else v[0] for k, v in request.GET.lists() if k != "page" and any(v)}
+    return queryset, used
+
+
+@require_GET
+def case_export(request, fmt):
+    queryset, used = _export_queryset(request)
+    rows = export.case_rows(queryset)
+    if fmt == "csv":
+        response = StreamingHttpResponse(export.csv_stream(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "json":
+        stream = export.json_stream(rows, used, queryset.count())
+        response = StreamingHttpResponse(stream, content_type="application/json; charset=utf-8")
+    else:
+        workbook = export.xlsx_file(rows, used, queryset.count())
+        response = FileResponse(
+            workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{export.export_filename(fmt)}"'
+    return response
+
+
+@require_GET
+def export_fields(request):
+    """The data dictionary of every export."""
+    fields = [(name, *export.FIELD_DOCS[name]) for name in export.TABULAR_FIELDS]
+    return render(request, "cases/export_fields.html", {"fields": fields})

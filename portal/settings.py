@@ -101,3 +101,4 @@ TAGGIT_CASE_INSENSITIVE = True
 # Where the ingestion pipeline finds the gazetteer and the seed documents.
 REGIONS_FIXTURE = BASE_DIR / "fixtures" / "regions.json"
 SEED_SOURCES = BASE_DIR / "fixtures" / "sources"
+PORTAL_VERSION = "0.1.0"

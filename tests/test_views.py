@@ -127,3 +127,11 @@ def test_home_lists_the_themes_in_the_programme_order(client, seeded):
         html.index(f"?theme={slug}") for slug in ("resource-allocation", "county-coordination", "finance-insurance")
     ]
     assert positions == sorted(positions)
+
+
+def test_pagination_keeps_the_filters(client, seeded):
+    html = client.get("/cases/", {"sort": "title"}).content.decode()
+    assert '<a rel="next" href="?sort=title&amp;page=2">' in html
+    second = client.get("/cases/", {"sort": "title", "page": 2}).content.decode()
+    assert '<a rel="prev" href="?sort=title&amp;page=1">' in second
+    assert "第 2 / 3 页" in second

@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         queryset = filtered_cases(opts["include_drafts"], opts["province"], opts["theme"], opts["q"])
-        rows = case_rows(queryset.order_by("source_id", "ordinal"))
+        # The command's JSON keeps exactly the documented keys.
+        rows = ({k: row[k] for k in FIELDS} for row in case_rows(queryset.order_by("source_id", "ordinal")))
         if opts["format"] == "json":
             self.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2))
             return
