@@ -1,12 +1,16 @@
 from django.urls import path, re_path
 
 from . import views
+from .feeds import CaseFeed
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
     re_path(r"^cases/export\.(?P<fmt>csv|xlsx|json)$", views.case_export, name="case_export"),
     path("cases/export/fields", views.export_fields, name="export_fields"),
+    re_path(r"^cases/cite\.(?P<ext>txt|bib|ris)$", views.list_citations, name="list_citations"),
+    path("cases/feed/", CaseFeed(), name="case_feed"),
+    re_path(r"^cases/(?P<slug>[-\w]+)/cite\.(?P<ext>txt|bib|ris)$", views.case_citation, name="case_citation"),
     path("cases/<slug:slug>/", views.case_detail, name="case_detail"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
     path("stats/", views.stats, name="stats"),

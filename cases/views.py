@@ -6,10 +6,11 @@ from django.db.models import Count, F, Q
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import export
+from . import citations, export
 from .facets import active_filters, facets
 from .filters import CaseFilter
 from .models import Case, Region, Source, Theme
@@ -72,7 +73,8 @@ def case_detail(request, slug):
     context = {
         "case": case,
         "related": Case.objects.related_to(case).select_related("province", "prefecture", "county"),
-        "short_url": request.build_absolute_uri(reverse("case_short", args=[case.pk])),
+        "short_url": _short_url(request, case),
+        "citation": citations.gbt7714(case, _short_url(request, case), timezone.localdate()),
         "absolute_url": request.build_absolute_uri(case.get_absolute_url()),
     }
     return render(request, "cases/case_detail.html", context)
@@ -184,3 +186,35 @@ def export_fields(request):
     """The data dictionary of every export."""
     fields = [(name, *export.FIELD_DOCS[name]) for name in export.TABULAR_FIELDS]
     return render(request, "cases/export_fields.html", {"fields": fields})
+
+
+CITATION_FORMATS = {ext: (style, mime) for style, (_, ext, mime) in citations.STYLES.items()}
+
+
+def _short_url(request, case) -> str:
+    return request.build_absolute_uri(reverse("case_short", args=[case.pk]))
+
+
+def _citation_response(text: str, ext: str, name: str) -> HttpResponse:
+    style, mime = CITATION_FORMATS[ext]
+    response = HttpResponse(text, content_type=f"{mime}; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}.{ext}"'
+    return response
+
+
+@require_GET
+def case_citation(request, slug, ext):
+    case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
+    style, _ = CITATION_FORMATS[ext]
+    text = citations.STYLES[style][0](case, _short_url(request, case), timezone.localdate())
+    return _citation_response(text, ext, f"case-{case.slug}")
+
+
+@require_GET
+def list_citations(request, ext):
+    queryset, _ = _export_queryset(request)
+    style, _ = CITATION_FORMATS[ext]
+    text = citations.cite_many(
+        queryset.with_related(), style, lambda case: _short_url(request, case), timezone.localdate()
+    )
+    return _citation_response(text, ext, "cases")
