@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import citations, export
+from . import citations, documents, export
 from .facets import active_filters, facets
 from .filters import CaseFilter
 from .models import Case, Region, Source, Theme
@@ -218,3 +218,29 @@ def list_citations(request, ext):
         queryset.with_related(), style, lambda case: _short_url(request, case), timezone.localdate()
     )
     return _citation_response(text, ext, "cases")
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _docx_response(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+@require_GET
+def case_docx(request, slug):
+    case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
+    return _docx_response(documents.case_docx(case, _short_url(request, case)), f"case-{case.slug}")
+
+
+@require_GET
+def list_docx(request):
+    """The filtered list as a compilation (案例汇编) with a table of contents."""
+    queryset, used = _export_queryset(request)
+    filters_text = "筛选条件：" + "；".join(f"{k}={v}" for k, v in used.items()) if used else "全部已发布案例。"
+    data = documents.compilation_docx(
+        queryset.with_related(), lambda case: _short_url(request, case), "乡村公共服务案例汇编", filters_text
+    )
+    return _docx_response(data, "cases")

@@ -90,3 +90,39 @@ def test_the_atom_feed_follows_a_filtered_list(client, seeded):
     assert xml.count("<entry>") == 1
     assert "<title>依托“暖心食堂”构建新型农村养老服务体系</title>" in xml
     assert '<category term="农村养老服务"/>' in xml
+
+
+def _docx_text(content: bytes) -> list[str]:
+    import io
+
+    from docx import Document
+
+    return [p.text for p in Document(io.BytesIO(content)).paragraphs]
+
+
+def test_one_case_as_a_word_document(client, mingshan):
+    response = client.get(f"/cases/{mingshan.slug}/export.docx")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    text = _docx_text(response.content)
+    assert text[0] == "“全程代办”实现农村公共服务“零距离”"
+    assert text[1] == "四川省 › 雅安市 › 名山区 · 案例"
+    assert "摘要" in text and mingshan.summary in text
+    assert text[-1].startswith(
+        "来源：“足不出村”办政务打通村民办事“最后一公里”等23篇（第 19 篇）  链接：http://testserver/c/"
+    )
+
+
+def test_the_filtered_list_as_a_compilation_with_a_table_of_contents(client, seeded):
+    response = client.get("/cases/export.docx", {"province": "640000", "sort": "title"})
+    text = _docx_text(response.content)
+    assert text[:4] == [
+        "乡村公共服务案例汇编",
+        "共 2 个案例。筛选条件：province=640000；sort=title",
+        "目录",
+        "（打开文档后右键“更新域”生成带页码的目录）",
+    ]
+    assert text[4:6] == ["1. “互联网+”打通农村人饮工程“最后100米”", "2. 危窑危房换新颜 圆梦安居暖心房"]
+    import io
+    import zipfile
+
+    assert b'TOC \\o "1-2"' in zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml")

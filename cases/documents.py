@@ -1,0 +1,99 @@
+"""Word documents: one case, or a filtered list as a compilation (案例汇编).
+
+Officials edit and circulate documents rather than PDFs.  The compilation has
+a title page, a table of contents (a Word TOC field that Word fills in on
+opening, plus a plain list of titles that needs no updating), and one
+section per case with its place, themes, sections and source.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+SECTIONS = [("summary", "摘要"), ("background", "背景"), ("measures", "主要做法"), ("outcomes", "成效")]
+
+
+def _new_document() -> Document:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(11)
+    # East Asian text needs its own font setting.
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
+    return doc
+
+
+def _toc_field(paragraph) -> None:
+    run = paragraph.add_run()
+    begin, instr, separate, text, end = (OxmlElement("w:fldChar"), OxmlElement("w:instrText"),
+                                         OxmlElement("w:fldChar"), OxmlElement("w:t"), OxmlElement("w:fldChar"))  # fmt: skip
+    begin.set(qn("w:fldCharType"), "begin")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = 'TOC \\o "1-2" \\h \\z \\u'
+    separate.set(qn("w:fldCharType"), "separate")
+    text.text = "（打开文档后右键“更新域”生成带页码的目录）"
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instr, separate, text, end):
+        run._r.append(element)
+
+
+def _place(case) -> str:
+    parts = [r.name for r in (case.province, case.prefecture, case.county) if r]
+    return " › ".join(parts) or case.region_label or "地区未知"
+
+
+def _write_case(doc: Document, case, url: str, level: int) -> None:
+    doc.add_heading(case.title or "（无标题）", level=level)
+    meta = [_place(case), f"{case.year}年" if case.year else "", case.get_doc_type_display()]
+    doc.add_paragraph(" · ".join(m for m in meta if m))
+    themes = "、".join(t.name for t in case.themes.all())
+    if themes:
+        doc.add_paragraph(f"主题：{themes}")
+    written = False
+    for field, label in SECTIONS:
+        text = getattr(case, field)
+        if text and not (field == "summary" and written):
+            doc.add_heading(label, level=level + 1)
+            for line in text.split("\n"):
+                doc.add_paragraph(line)
+            written = written or field != "summary"
+    if not written and case.body and case.body != case.summary:
+        doc.add_heading("正文", level=level + 1)
+        for line in case.body.split("\n"):
+            doc.add_paragraph(line)
+    source = f"来源：{case.source}（第 {case.ordinal} 篇）" if case.source_id else "来源：编辑录入"
+    doc.add_paragraph(f"{source}  链接：{url}")
+
+
+def case_docx(case, url: str) -> bytes:
+    doc = _new_document()
+    _write_case(doc, case, url, level=1)
+    return _save(doc)
+
+
+def compilation_docx(cases: Iterable, url_for, title: str, filters_text: str) -> bytes:
+    cases = list(cases)
+    doc = _new_document()
+    doc.add_heading(title, level=0)
+    doc.add_paragraph(f"共 {len(cases)} 个案例。{filters_text}")
+    doc.add_heading("目录", level=1)
+    _toc_field(doc.add_paragraph())
+    for i, case in enumerate(cases, start=1):
+        doc.add_paragraph(f"{i}. {case.title or '（无标题）'}")
+    for case in cases:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _write_case(doc, case, url_for(case), level=1)
+    return _save(doc)
+
+
+def _save(doc: Document) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
