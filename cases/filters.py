@@ -25,7 +25,7 @@ class CaseFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
         queryset=Region.objects.filter(level="county"), label=_("区县"), empty_label=_("全部区县")
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = django_filters.ModelMultipleChoiceFilter(  # slugs, e.g. theme=elderly-care&theme=health
         field_name="themes__slug",
         to_field_name="slug",
         queryset=Theme.objects.all(),

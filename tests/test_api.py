@@ -1,0 +1,145 @@
+"""The read-only API: the list's filters, only published cases, JSON errors, caching headers, CORS."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from cases.filters import CaseFilter
+from cases.models import Case
+
+EDITOR_ONLY = {"status", "quality_flags", "imported", "search_title", "search_body", "span_start", "span_end"}
+
+
+def test_the_list_has_the_filters_and_order_of_the_list_page(seeded, client):
+    from django.http import QueryDict
+
+    params = "province=510000&sort=title"
+    data = client.get(f"/api/cases/?{params}").json()
+    expected = list(CaseFilter(QueryDict(params), queryset=Case.objects.published()).qs.values_list("slug", flat=True))
+    assert [c["slug"] for c in data["results"]] == expected
+    assert (data["count"], data["page"], data["pages"]) == (len(expected), 1, 1)
+
+
+def test_pages_carry_counts_and_links(seeded, client):
+    data = client.get("/api/cases/?page_size=10&page=2").json()
+    assert (data["count"], data["page"], data["pages"]) == (Case.objects.published().count(), 2, 5)
+    assert data["next"] == "http://testserver/api/cases/?page=3&page_size=10"
+    assert len(data["results"]) == 10
+
+
+def test_a_case_in_full_without_editor_fields(seeded, client):
+    case = Case.objects.get(county__name="九原区")
+    data = client.get(f"/api/cases/{case.slug}/").json()
+    assert data["province"] == {"code": "150000", "name": "内蒙古自治区"}
+    assert data["county"] == {"code": "150207", "name": "九原区"}
+    assert data["themes"] == ["农村人居环境整治", "乡村治理"]
+    assert data["themes_en"] == ["Rural living-environment improvement", "Rural governance"]
+    assert data["source_locator"] == case.locator
+    assert not EDITOR_ONLY & set(data)
+
+
+def test_drafts_never_appear(seeded, client):
+    draft = Case.objects.filter(status=Case.Status.DRAFT).first()
+    assert client.get(f"/api/cases/{draft.slug}/").status_code == 404
+    slugs = [c["slug"] for c in client.get("/api/cases/?page_size=100").json()["results"]]
+    assert draft.slug not in slugs and len(slugs) == Case.objects.published().count()
+    sources = client.get("/api/sources/").json()["results"]
+    assert sum(s["cases"] for s in sources) == Case.objects.published().count()
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ("province=999999", "province"),
+        ("year_min=abc", "year_min"),
+        ("page=1000000000", "page"),
+        ("doc_type=poem", "doc_type"),
+        ("theme=nope", "theme"),
+        ("page_size=x&page=y", "page"),
+    ],
+)
+def test_bad_parameters_answer_400_with_a_json_error(seeded, client, params, field):
+    response = client.get(f"/api/cases/?{params}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["error"] and field in body["detail"]
+
+
+def test_the_gazetteer_one_level_at_a_time(seeded, client):
+    provinces = client.get("/api/regions/").json()
+    assert len(provinces) == 34 and provinces[0] == {
+        "code": "110000",
+        "name": "北京市",
+        "level": "province",
+        "parent": None,
+        "aliases": [],
+    }
+    sichuan = client.get("/api/regions/?parent=511800").json()
+    assert {"code": "511803", "name": "名山区", "level": "county", "parent": "511800", "aliases": ["名山县"]} in sichuan
+    assert client.get("/api/regions/?parent=nope").status_code == 400
+
+
+def test_facets_match_the_list(seeded, client):
+    facets = client.get("/api/facets/?theme=elderly-care").json()
+    provinces = next(f for f in facets if f["name"] == "province")["values"]
+    assert sum(v["count"] for v in provinces) == client.get("/api/cases/?theme=elderly-care").json()["count"]
+
+
+def test_conditional_requests_and_cors(seeded, client):
+    first = client.get("/api/cases/?province=510000", HTTP_ORIGIN="https://notebook.example")
+    assert first["Access-Control-Allow-Origin"] == "*"
+    assert first["ETag"] and first["Last-Modified"]
+    again = client.get("/api/cases/?province=510000", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    since = client.get("/api/cases/?province=510000", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    case = Case.objects.published().first()
+    detail = client.get(f"/api/cases/{case.slug}/")
+    assert client.get(f"/api/cases/{case.slug}/", HTTP_IF_NONE_MATCH=detail["ETag"]).status_code == 304
+
+
+def test_the_schema_and_its_documentation_are_served_by_the_portal(seeded, client):
+    schema = client.get("/api/schema/?format=json").json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/cases/", "/api/cases/{slug}/", "/api/regions/", "/api/facets/", "/api/sources/"} <= set(
+        schema["paths"]
+    )
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs.lower() and "cdn" not in docs.lower()
+
+
+def test_the_api_never_fails_on_any_input_its_schema_allows(seeded):
+    """Schemathesis generates requests from the live OpenAPI document; none may answer 5xx."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from portal.wsgi import application
+
+    # As Django's test client does: keep the test's database connection (and
+    # its transaction) open across the WSGI requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        tried = _exercise(schemathesis.openapi.from_wsgi("/api/schema/?format=json", application))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert len(tried) == 8  # every operation of the schema was exercised
+
+
+def _exercise(schema) -> list[str]:
+    from hypothesis import given
+
+    tried = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def check(case):
+            case.call_and_validate(checks=[not_a_server_error], headers={"Host": "localhost"})
+
+        check()
+        tried.append(operation.label)
+    return tried
