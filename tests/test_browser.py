@@ -161,3 +161,9 @@ def test_public_pages_have_no_serious_accessibility_violations(page, live_server
     page.goto(live_server.url + path.format(slug=case.slug, source=case.source_id))
     page.wait_for_load_state("networkidle")
     assert accessibility_problems(page) == []
+
+
+def test_the_api_documentation_loads_nothing_from_elsewhere(page, live_server, library):
+    page.goto(live_server.url + "/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
+    assert page.locator(".opblock-summary-path").first.inner_text().startswith("/api/")
