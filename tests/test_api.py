@@ -143,3 +143,15 @@ def _exercise(schema) -> list[str]:
         check()
         tried.append(operation.label)
     return tried
+
+
+@pytest.mark.parametrize("url", ["/api/regions/?parent=%00", "/api/cases/?q=%00", "/api/cases/?province=11%000000"])
+def test_nul_characters_are_refused_as_bad_requests(seeded, client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["error"]
+
+
+@pytest.mark.parametrize("url", ["/cases/?q=%00", "/cases/?theme=%00", "/cases/?tag=a%00b"])
+def test_pages_refuse_nul_characters_too(seeded, client, url):
+    assert client.get(url).status_code == 400
