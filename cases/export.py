@@ -56,8 +56,9 @@ TABULAR_FIELDS = FIELDS + ["themes_en"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def case_rows(queryset) -> Iterator[dict]:
-    base = getattr(settings, "SITE_URL", "")
+def case_rows(queryset, base: str = "") -> Iterator[dict]:
+    """One dict per case; ``base`` (scheme and host) makes the URLs absolute."""
+    base = base or getattr(settings, "SITE_URL", "")
     for case in queryset.with_related().iterator(chunk_size=500):
         region = case.county or case.prefecture or case.province
         themes = list(case.themes.all())

@@ -166,7 +166,7 @@ def _export_queryset(request):
 @require_GET
 def case_export(request, fmt):
     queryset, used = _export_queryset(request)
-    rows = export.case_rows(queryset)
+    rows = export.case_rows(queryset, base=request.build_absolute_uri("/").rstrip("/"))
     if fmt == "csv":
         response = StreamingHttpResponse(export.csv_stream(rows), content_type="text/csv; charset=utf-8")
     elif fmt == "json":

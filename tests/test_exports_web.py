@@ -104,6 +104,7 @@ def test_json_has_the_command_keys_plus_english_themes_and_a_data_dictionary(see
     assert set(data["meta"]["fields"]) == set(TABULAR_FIELDS)
     assert data["meta"]["filters"] == {"county": "150207"}
     assert data["meta"]["exported_at"]
+    assert data["cases"][0]["url"] == "http://testserver" + Case.objects.get(county__name="九原区").get_absolute_url()
 
 
 def test_exports_never_contain_drafts(seeded, client):
