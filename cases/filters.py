@@ -2,9 +2,16 @@ import django_filters
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
 from .models import Case, Region, Source, Theme
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ThemeFilter(django_filters.ModelMultipleChoiceFilter):
+    """Theme slugs, several allowed (``theme=elderly-care&theme=health``), combined with AND."""
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -25,7 +32,7 @@ class CaseFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
         queryset=Region.objects.filter(level="county"), label=_("区县"), empty_label=_("全部区县")
     )
-    theme = django_filters.ModelMultipleChoiceFilter(  # slugs, e.g. theme=elderly-care&theme=health
+    theme = ThemeFilter(
         field_name="themes__slug",
         to_field_name="slug",
         queryset=Theme.objects.all(),

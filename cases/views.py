@@ -3,7 +3,7 @@ import io
 import segno
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -244,3 +244,16 @@ def list_docx(request):
         queryset.with_related(), lambda case: _short_url(request, case), "乡村公共服务案例汇编", filters_text
     )
     return _docx_response(data, "cases")
+
+
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        return JsonResponse({"status": "unavailable", "database": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": connection.vendor})
