@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Case as Choice
+from django.db.models import Count, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -85,8 +87,6 @@ class CaseQuerySet(models.QuerySet):
     def related_to(self, case: "Case", limit: int = 5):
         """Published cases sharing its themes; among them, those sharing more
         themes, then more keywords (similar text), then in the same province."""
-        from django.db.models import Case as Choice
-        from django.db.models import Count, IntegerField, Q, Value, When
 
         same_place = (
             Choice(When(province=case.province_id, then=Value(1)), default=Value(0), output_field=IntegerField())

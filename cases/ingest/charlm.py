@@ -18,14 +18,13 @@ import logging
 import math
 import os
 import pickle
-import re
 from collections import Counter
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
 
-from .chinese import readings, to_simplified
+from .chinese import ANNOTATION, readings, to_simplified
 
 OPENING = set("“‘（《〈【")
 CLOSING = set("”’）》〉】")
@@ -36,7 +35,6 @@ CANONICAL = str.maketrans(",:;!?()", "，：；！？（）")
 IMPOSSIBLE_LOGP = math.log(1e-7)
 
 PROSE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
-ANNOTATION = re.compile(r"\([a-zü\u00e0-\u01dc]{1,7}\)")
 
 # Interpolation weights of the sources, renormalized over those that know
 # the previous character.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -25,3 +26,8 @@ def readings(char: str) -> frozenset[str]:
 
 def is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+TONE_LETTERS = "a-zü" + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# A pinyin annotation after a character: 務(wù).
+ANNOTATION = re.compile(rf"\(([{TONE_LETTERS}]{{1,7}})\)")

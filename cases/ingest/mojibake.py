@@ -28,13 +28,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .charlm import CharBigramModel, word_model
-from .chinese import is_cjk, readings, to_simplified
+from .chinese import ANNOTATION, TONE_LETTERS, is_cjk, readings, to_simplified
 
 REPLACEMENT = "\ufffd"
 SLIP = "?"
 MAX_RUN = 80
-TONE_LETTERS = "a-zü" + "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-ANNOTATION = re.compile(rf"\(([{TONE_LETTERS}]{{1,7}})\)")
 # An annotation whose opening parenthesis a slip swallowed.
 BROKEN_ANNOTATION = re.compile(rf"([{TONE_LETTERS}]{{1,7}})\)")
 TAG_REMNANT = re.compile(r"<?/?[a-z]{1,6}>")

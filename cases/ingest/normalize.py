@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from .charlm import model
-from .chinese import readings, to_simplified
+from .chinese import ANNOTATION, readings, to_simplified
 from .chrome import is_chrome, strip_inline_chrome
-from .mojibake import ANNOTATION, REPLACEMENT, repair_document
+from .mojibake import REPLACEMENT, repair_document
 
 
 @dataclass
