@@ -49,3 +49,9 @@ def test_security_headers(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_the_content_security_policy_allows_only_the_portals_own_files(client, db):
+    policy = client.get("/healthz")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy and "http" not in policy
