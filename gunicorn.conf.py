@@ -1,0 +1,19 @@
+"""gunicorn settings for production: `gunicorn portal.wsgi` picks this file up from the working directory.
+
+Every value can be overridden from the environment (GUNICORN_CMD_ARGS or the variables below).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # behind a reverse proxy that terminates TLS
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+preload_app = True  # jieba, OpenCC and the character model are loaded once, before forking
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))  # exports of the whole library stream for a while
+graceful_timeout = 30
+max_requests = 2000  # recycle workers now and then
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
