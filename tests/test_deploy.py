@@ -55,3 +55,16 @@ def test_the_content_security_policy_allows_only_the_portals_own_files(client, d
     policy = client.get("/healthz")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy and "http" not in policy
+
+
+def test_the_gunicorn_configuration_loads_the_application():
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment.update(PRODUCTION)
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "portal.wsgi"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
