@@ -32,27 +32,31 @@ class Facet:
     values: list[FacetValue]
 
 
-def url_with(params: QueryDict, key: str, value: str | None, *, add: bool = True, multiple: bool = False) -> str:
-    """The query string with ``key=value`` added or removed; the page number is dropped."""
+def _url(params: QueryDict, changes: dict[str, list[str]]) -> str:
+    """The query string with each key of ``changes`` set to its values (none: removed); the page number is dropped."""
     query = params.copy()
     query.pop("page", None)
-    if multiple:
-        values = [v for v in query.getlist(key) if v != value]
-        if add and value is not None:
-            values.append(value)
+    for key, values in changes.items():
         query.setlist(key, values)
-    elif add and value is not None:
-        query[key] = value
-    else:
-        query.pop(key, None)
-    # Narrower places make no sense once their parent changes.
-    if key == "province":
-        query.pop("prefecture", None)
-        query.pop("county", None)
-    if key == "prefecture":
-        query.pop("county", None)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def url_with(params: QueryDict, key: str, value: str | None, *, add: bool = True, multiple: bool = False) -> str:
+    """The query string with ``key=value`` added or removed."""
+    if multiple:
+        values = [v for v in params.getlist(key) if v != value]
+        if add and value is not None:
+            values.append(value)
+    else:
+        values = [value] if add and value is not None else []
+    changes = {key: values}
+    # Narrower places make no sense once their parent changes.
+    if key == "province":
+        changes.update(prefecture=[], county=[])
+    if key == "prefecture":
+        changes["county"] = []
+    return _url(params, changes)
 
 
 def _values(params, key, rows, labels, multiple=False):
@@ -99,14 +103,8 @@ def facets(queryset, params: QueryDict) -> list[Facet]:
     for year, count in year_rows:
         year = str(year)
         active = year == selected_year
-        query = params.copy()
-        query.pop("page", None)
-        if active:
-            query.pop("year_min", None)
-            query.pop("year_max", None)
-        else:
-            query["year_min"] = query["year_max"] = year
-        year_facet.append(FacetValue(year, year, count, active, "?" + query.urlencode()))
+        bounds = [] if active else [year]
+        year_facet.append(FacetValue(year, year, count, active, _url(params, {"year_min": bounds, "year_max": bounds})))
     return [
         Facet("province", str(_("省份")), _values(params, "province", province_rows, names)),
         Facet("theme", str(_("主题")), _values(params, "theme", theme_rows, theme_names, multiple=True)),

@@ -70,11 +70,12 @@ def case_list(request):
 @require_GET
 def case_detail(request, slug):
     case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
+    short_url = _short_url(request, case)
     context = {
         "case": case,
         "related": Case.objects.related_to(case).select_related("province", "prefecture", "county"),
-        "short_url": _short_url(request, case),
-        "citation": citations.gbt7714(case, _short_url(request, case), timezone.localdate()),
+        "short_url": short_url,
+        "citation": citations.gbt7714(case, short_url, timezone.localdate()),
         "absolute_url": request.build_absolute_uri(case.get_absolute_url()),
     }
     return render(request, "cases/case_detail.html", context)
