@@ -1,32 +1,555 @@
-from django.contrib import admin
+"""The editors' admin: roles, the draft → review → published workflow, bulk
+actions, region/theme/keyword autocomplete, quality flags, duplicates,
+history with diff and revert, restore after delete, optimistic locking and
+the two importers (a document, a spreadsheet)."""
 
-from .models import Case, Region, Source, Theme
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.forms.models import construct_instance
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from . import admin_import, history, workflow
+from .duplicates import near_duplicates
+from .ingest import privacy
+from .models import Case, Region, Source, StaleEdit, Theme
+from .quality import FLAGS, blocking, live_flags
+from .search import normalize
 
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
-    search_fields = ["code", "name", "aliases"]
+    search_fields = ["name", "code", "aliases"]
+    ordering = ["code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent__parent")
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, normalize(search_term).strip())
 
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "slug", "position"]
+    search_fields = ["name", "name_en", "slug"]
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "file_name", "kind", "publisher", "year"]
+    list_display = ["__str__", "file_name", "kind", "publisher", "year", "case_count", "created"]
     search_fields = ["title", "file_name", "publisher"]
+    readonly_fields = ["sha256", "raw_text", "created", "cases_link"]
+    exclude = []
+
+    @admin.display(description=_("案例数"))
+    def case_count(self, source):
+        return source.cases.count()
+
+    @admin.display(description=_("案例"))
+    def cases_link(self, source):
+        url = reverse("admin:cases_case_changelist") + f"?source__id__exact={source.pk}"
+        return format_html('<a href="{}">{}</a>', url, _t("查看本文档的案例"))
+
+
+# ---- the case form ----------------------------------------------------------------------------
+
+
+class TagsWidget(AutocompleteSelectMultiple):
+    """Keywords with autocomplete over the existing ones; typing a new word
+    and pressing Enter adds it (select2's tags mode).  Values are the names."""
+
+    def __init__(self, attrs=None):
+        super().__init__(Case._meta.get_field("tags"), admin.site, attrs)
+
+    def get_url(self):
+        return reverse("admin:cases_case_tag_autocomplete")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs=extra_attrs)
+        attrs["data-tags"] = "true"
+        attrs["data-token-separators"] = '[",", "，", "、", ";", "；"]'
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        options = [self.create_option(name, v, v, True, i) for i, v in enumerate(value or []) if v]
+        return [(None, options, 0)]
+
+
+class TagsField(forms.Field):
+    widget = TagsWidget
+
+    def to_python(self, value):
+        names = []
+        for item in value or []:
+            for name in str(item).replace("，", ",").replace("、", ",").split(","):
+                name = normalize(name).strip()[:100]
+                if name and name not in names:
+                    names.append(name)
+        return names
+
+
+class CaseAdminForm(forms.ModelForm):
+    place = forms.ModelChoiceField(
+        Region.objects.select_related("parent__parent"),
+        required=False,
+        label=_("地区"),
+        help_text=_("输入地名选择，如“怀柔”；所属的省、市自动填写。全国性条目留空。"),
+        widget=AutocompleteSelect(Case._meta.get_field("county"), admin.site),
+    )
+    tag_names = TagsField(label=_("关键词"), required=False, help_text=_("选择已有关键词，或输入新词后按回车。"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_privacy = forms.BooleanField(
+        label=_("确认疑似个人信息可以公开"),
+        required=False,
+        help_text=_("仅审核人员可用：核实上面列出的内容不是个人信息或已获同意公开。"),
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "title",
+            "region_label",
+            "year",
+            "doc_type",
+            "themes",
+            "summary",
+            "background",
+            "measures",
+            "outcomes",
+            "body",
+            "status",
+        ]
+
+    user = None  # set by CaseAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].label_from_instance = lambda region: region.path
+        case = self.instance
+        if case.pk:
+            self.fields["place"].initial = case.place
+            self.fields["tag_names"].initial = sorted(case.tags.names())
+            self.fields["version"].initial = case.version
+        if "status" in self.fields:
+            allowed = workflow.allowed_statuses(self.user, case.status if case.pk else Case.Status.DRAFT)
+            self.fields["status"].choices = [c for c in Case.Status.choices if c[0] in allowed]
+            if len(allowed) == 1:
+                self.fields["status"].disabled = True
+        if not workflow.can_publish(self.user) or not privacy.findings(case.title + "\n" + case.full_text):
+            del self.fields["confirm_privacy"]
+
+    def clean(self):
+        cleaned = super().clean()
+        case = self.instance
+        if case.pk:
+            current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
+            submitted = cleaned.get("version")
+            if current is not None and submitted is not None and current != submitted:
+                raise ValidationError(history.stale_message(case.pk, current), code="stale")
+        old = Case.objects.get(pk=case.pk).status if case.pk else Case.Status.DRAFT
+        status = cleaned.get("status", old)
+        if status != old and status not in workflow.allowed_statuses(self.user, old):
+            self.add_error("status", _t("只有审核人员可以发布或撤回案例"))
+        if cleaned.get("confirm_privacy") and not workflow.can_publish(self.user):
+            self.add_error("confirm_privacy", _t("只有审核人员可以确认个人信息"))
+        if status == Case.Status.PUBLISHED and not self.errors:
+            probe = Case.objects.get(pk=case.pk) if case.pk else Case()
+            construct_instance(self, probe, fields=self._meta.fields)
+            probe.set_place(cleaned.get("place"))
+            if cleaned.get("confirm_privacy"):
+                probe.privacy_cleared = privacy.digest(privacy.findings(probe.title + "\n" + probe.full_text))
+            if blockers := blocking(live_flags(probe)):
+                raise ValidationError(
+                    _t("有阻止发布的质量问题，请先处理：%s") % "、".join(str(f.label) for f in blockers),
+                    code="blocked",
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        case = super().save(commit=False)
+        case.set_place(self.cleaned_data.get("place"))
+        if self.cleaned_data.get("confirm_privacy"):
+            case.privacy_cleared = privacy.digest(privacy.findings(case.title + "\n" + case.full_text))
+        if commit:
+            case.save()
+            self.save_m2m()
+        return case
+
+
+# ---- list filters -----------------------------------------------------------------------------
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    title = _("省份")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        used = Case.objects.exclude(province=None).values("province")
+        return [(r.code, r.name) for r in Region.objects.filter(code__in=used).order_by("code")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(province_id=self.value()) if self.value() else queryset
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("质量标记")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [("blocking", _("有阻止发布的问题")), ("none", _("无标记"))] + [
+            (code, flag.label) for code, flag in FLAGS.items()
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == "none":
+            return queryset.filter(quality_flags=[])
+        codes = [c for c, f in FLAGS.items() if f.blocking] if value == "blocking" else [value]
+        match = Q()
+        for code in codes:
+            match |= Q(quality_flags__icontains=f'"{code}"')
+        return queryset.filter(match)
+
+
+# ---- bulk actions -----------------------------------------------------------------------------
+
+
+class ThemeActionForm(forms.Form):
+    theme = forms.ModelChoiceField(Theme.objects.all(), label=_("主题"))
+
+
+class TagsActionForm(forms.Form):
+    tags = forms.CharField(label=_("关键词"), help_text=_("多个关键词用逗号或顿号分隔"))
+
+
+def _move_all(modeladmin, request, queryset, status):
+    moved, refused = 0, []
+    for case in queryset:
+        reason = workflow.move(case, status, request.user)
+        if reason:
+            refused.append(f"《{case}》：{reason}")
+        elif case.status == status:
+            moved += 1
+    if moved:
+        modeladmin.message_user(request, _t("已处理 %(n)d 个案例。") % {"n": moved}, messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.WARNING)
+
+
+# ---- the case admin ---------------------------------------------------------------------------
 
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["title", "province", "county", "doc_type", "year", "status", "source"]
-    list_filter = ["status", "doc_type", "themes", "source"]
-    list_select_related = ["province", "county", "source"]
-    search_fields = ["title", "summary", "body", "region_label"]
-    autocomplete_fields = ["province", "prefecture", "county"]
-    filter_horizontal = ["themes"]
-    readonly_fields = ["source", "ordinal", "span_start", "span_end", "quality_flags"]
+    form = CaseAdminForm
+    change_form_template = "admin/cases/case/change_form.html"
+    change_list_template = "admin/cases/case/change_list.html"
+    list_display = ["title_or_slug", "place_path", "status", "year", "doc_type", "flag_badges", "updated", "source"]
+    list_filter = ["status", ProvinceFilter, "themes", "doc_type", FlagFilter, "source"]
+    list_select_related = ["province", "prefecture", "county", "source"]
+    list_per_page = 50
+    search_fields = ["slug"]  # plus the full-text search, see get_search_results
+    search_help_text = _("按标题、正文搜索（繁简体均可），或输入案例标识")
+    autocomplete_fields = ["themes"]
+    ordering = ["-updated"]
+    actions = [
+        "send_to_review",
+        "back_to_draft",
+        "publish",
+        "unpublish",
+        "add_theme",
+        "add_tags",
+        "confirm_personal_data",
+        "delete_selected",
+    ]
+    readonly_fields = ["flag_panel", "public_links", "source_panel", "history_link"]
+    fieldsets = [
+        (None, {"fields": ["title", "place", "region_label", "year", "doc_type", "themes", "tag_names"]}),
+        (_("内容"), {"fields": ["summary", "background", "measures", "outcomes", "body"]}),
+        (
+            _("审核与发布"),
+            {"fields": ["status", "flag_panel", "confirm_privacy", "public_links", "history_link", "version"]},
+        ),
+        (_("来源"), {"fields": ["source_panel"], "classes": ["collapse"]}),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    # -- permissions
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    # -- list
+
+    @admin.display(description=_("标题"), ordering="title")
+    def title_or_slug(self, case):
+        return str(case)
+
+    @admin.display(description=_("地区"))
+    def place_path(self, case):
+        return " › ".join(r.name for r in (case.province, case.prefecture, case.county) if r) or case.region_label
+
+    @admin.display(description=_("质量标记"))
+    def flag_badges(self, case):
+        return format_html_join(
+            " ",
+            '<span class="flag{}" title="{}">{}</span>',
+            ((" flag-blocking" if f.blocking else "", f.explanation, f.label) for f in case.flags),
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        by_slug = queryset.filter(slug=search_term.strip())
+        matches = queryset.search(search_term).values("pk")
+        return queryset.filter(Q(pk__in=matches) | Q(pk__in=by_slug.values("pk"))), False
+
+    # -- form
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["fields"] = None  # the fieldsets name form-only fields; the form class lists the model's
+        base = super().get_form(request, obj, change=change, **kwargs)
+        return type(base.__name__, (base,), {"user": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(name, {**opts, "fields": list(opts["fields"])}) for name, opts in self.fieldsets]
+        if obj is None:
+            fieldsets[2][1]["fields"] = ["status", "version"]
+            fieldsets = fieldsets[:3]
+        elif not workflow.can_publish(request.user) or not privacy.findings(obj.title + "\n" + obj.full_text):
+            fieldsets[2][1]["fields"].remove("confirm_privacy")
+        return fieldsets
+
+    @admin.display(description=_("质量标记"))
+    def flag_panel(self, case):
+        if not case.quality_flags:
+            return _t("无")
+        items = format_html_join(
+            "",
+            '<li class="flag-item{}"><strong>{}</strong>{}：{}</li>',
+            (
+                (
+                    " flag-blocking" if f.blocking else "",
+                    f.label,
+                    _t("（阻止发布）") if f.blocking else "",
+                    f.explanation,
+                )
+                for f in case.flags
+            ),
+        )
+        found = privacy.findings(case.title + "\n" + case.full_text) if "personal-data" in case.quality_flags else []
+        detail = (
+            format_html(
+                "<p>{}{}</p>",
+                _t("疑似个人信息："),
+                "、".join(f"{f.text}" for f in found),
+            )
+            if found
+            else ""
+        )
+        return format_html('<ul class="flag-list">{}</ul>{}', items, detail)
+
+    @admin.display(description=_("公开页面"))
+    def public_links(self, case):
+        preview = reverse("admin:cases_case_preview", args=[case.pk])
+        if case.status == Case.Status.PUBLISHED:
+            return format_html(
+                '<a href="{}" target="_blank">{}</a> · <a href="{}">{}</a>',
+                case.get_absolute_url(),
+                _t("查看公开页面"),
+                preview,
+                _t("预览"),
+            )
+        return format_html('<a href="{}" target="_blank">{}</a>（{}）', preview, _t("预览"), _t("尚未公开"))
+
+    @admin.display(description=_("修改记录"))
+    def history_link(self, case):
+        url = reverse("admin:cases_case_history", args=[case.pk])
+        return format_html('<a href="{}">{}</a>', url, _t("查看修改记录、差异与恢复"))
+
+    @admin.display(description=_("来源"))
+    def source_panel(self, case):
+        if not case.source_id:
+            return _t("手工录入")
+        url = reverse("admin:cases_source_change", args=[case.source_id])
+        return format_html(
+            '<a href="{}">{}</a><br><code>{}</code><pre class="source-excerpt">{}</pre>',
+            url,
+            case.source,
+            case.locator,
+            case.source_excerpt[:2000],
+        )
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = _t("编辑") if change else _t("新建")
+        expected = form.cleaned_data.get("version") if change else None
+        if not obj.slug:
+            obj.slug = history.new_slug()
+        obj.save(expected_version=expected)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.tags.set(form.cleaned_data.get("tag_names") or [], clear=True)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as stale:
+            # Someone saved between our check and our save: nothing of ours was written.
+            self.message_user(request, history.stale_message(int(object_id), stale.args[0]), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        title = form.data.get("title", obj.title if obj else "") if form.is_bound else (obj.title if obj else "")
+        text = "\n".join(
+            (form.data if form.is_bound else {}).get(name, getattr(obj, name, "") if obj else "")
+            for name in ("region_label", "summary", "background", "measures", "outcomes", "body")
+        )
+        context["duplicates"] = near_duplicates(title, text, exclude_pk=obj.pk if obj else None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._warn_duplicates(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._warn_duplicates(request, obj)
+        return super().response_change(request, obj)
+
+    def _warn_duplicates(self, request, case):
+        for twin in near_duplicates(case.title, case.full_text, exclude_pk=case.pk):
+            url = reverse("admin:cases_case_change", args=[twin.pk])
+            self.message_user(
+                request,
+                format_html('{} <a href="{}">《{}》</a>', _t("此案例与已有案例几乎相同："), url, twin),
+                messages.WARNING,
+            )
+
+    # -- actions
+
+    @admin.action(description=_("送审"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        _move_all(self, request, queryset, Case.Status.REVIEW)
+
+    @admin.action(description=_("退回草稿"), permissions=["change"])
+    def back_to_draft(self, request, queryset):
+        _move_all(self, request, queryset, Case.Status.DRAFT)
+
+    @admin.action(description=_("发布"), permissions=["publish"])
+    def publish(self, request, queryset):
+        _move_all(self, request, queryset, Case.Status.PUBLISHED)
+
+    @admin.action(description=_("撤回（改为待审核）"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        _move_all(self, request, queryset.filter(status=Case.Status.PUBLISHED), Case.Status.REVIEW)
+
+    @admin.action(description=_("确认疑似个人信息可以公开"), permissions=["publish"])
+    def confirm_personal_data(self, request, queryset):
+        for case in queryset:
+            workflow.clear_personal_data(case, request.user)
+        self.message_user(request, _t("已确认 %(n)d 个案例。") % {"n": queryset.count()}, messages.SUCCESS)
+
+    def _relation_action(self, request, queryset, form_class, apply, title):
+        form = form_class(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for case in queryset:
+                case._change_reason = title
+                case.save()  # a history record first, so that it carries the new relations
+                apply(case, form.cleaned_data)
+            self.message_user(request, _t("已处理 %(n)d 个案例。") % {"n": len(queryset)}, messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/cases/case/relation_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "queryset": queryset,
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("添加主题"), permissions=["change"])
+    def add_theme(self, request, queryset):
+        return self._relation_action(
+            request, queryset, ThemeActionForm, lambda c, d: c.themes.add(d["theme"]), _t("添加主题")
+        )
+
+    @admin.action(description=_("添加关键词"), permissions=["change"])
+    def add_tags(self, request, queryset):
+        def apply(case, data):
+            case.tags.add(*TagsField().to_python([data["tags"]]))
+
+        return self._relation_action(request, queryset, TagsActionForm, apply, _t("添加关键词"))
+
+    # -- extra views
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("tags/autocomplete/", wrap(self.tag_autocomplete), name="cases_case_tag_autocomplete"),
+            path("<int:pk>/preview/", wrap(self.preview_view), name="cases_case_preview"),
+            path("<int:pk>/history/<int:history_id>/", wrap(history.diff_view(self)), name="cases_case_history_diff"),
+            path(
+                "<int:pk>/history/<int:history_id>/revert/",
+                wrap(history.revert_view(self)),
+                name="cases_case_history_revert",
+            ),
+            path("deleted/", wrap(history.deleted_view(self)), name="cases_case_deleted"),
+            path("deleted/<int:history_id>/restore/", wrap(history.restore_view(self)), name="cases_case_restore"),
+            path("import/", wrap(admin_import.document_view(self)), name="cases_case_import"),
+            path("import-sheet/", wrap(admin_import.sheet_view(self)), name="cases_case_import_sheet"),
+            path(
+                "import-sheet/template.<str:fmt>", wrap(admin_import.sheet_template), name="cases_case_sheet_template"
+            ),
+        ] + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        return history.history_view(self)(request, int(object_id))
+
+    def tag_autocomplete(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = normalize(request.GET.get("term", "")).strip()
+        tags = Tag.objects.filter(name__icontains=term) if term else Tag.objects.all()
+        names = list(tags.order_by("name").values_list("name", flat=True)[:20])
+        return JsonResponse({"results": [{"id": n, "text": n} for n in names], "pagination": {"more": False}})
+
+    def preview_view(self, request, pk):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        case = Case.objects.with_related().filter(pk=pk).first()
+        if case is None:
+            raise Http404
+        from .views import render_case
+
+        return render_case(request, case, preview=True)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": self.has_add_permission(request),
+            "can_restore": self.has_delete_permission(request),
+        }
+        return super().changelist_view(request, extra_context)

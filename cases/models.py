@@ -1,9 +1,14 @@
 from django.db import models
 from django.db.models import Case as Choice
 from django.db.models import Count, IntegerField, Q, Value, When
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 
 class Region(models.Model):
@@ -25,6 +30,24 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def path(self) -> str:
+        """北京市 › 怀柔区 (select_related("parent__parent") saves the queries)."""
+        names, region = [], self
+        while region is not None:
+            names.append(region.name)
+            region = region.parent
+        return " › ".join(reversed(names))
+
+    def lineage(self) -> dict[str, "Region | None"]:
+        """The province, prefecture and county this region is or lies in."""
+        out: dict[str, Region | None] = {"province": None, "prefecture": None, "county": None}
+        region = self
+        while region is not None:
+            out[region.level] = region
+            region = region.parent
+        return out
 
 
 class Theme(models.Model):
@@ -109,6 +132,21 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("province", "prefecture", "county", "source").prefetch_related("themes", "tags")
 
 
+class CaseSnapshot(models.Model):
+    """What a historical record of a case adds to its fields: the themes and
+    keywords it had, so that a diff shows them and a revert restores them."""
+
+    theme_slugs = models.JSONField(default=list, blank=True)
+    tag_names = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class StaleEdit(Exception):
+    """The case was saved by someone else since this copy was read."""
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -165,6 +203,16 @@ class Case(models.Model):
     span_end = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     quality_flags = models.JSONField(_("质量标记"), default=list, blank=True)
+    privacy_cleared = models.CharField(
+        _("个人信息已确认"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text=_("审核人员确认可公开的疑似个人信息的指纹"),
+    )
+    version = models.PositiveIntegerField(
+        _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止并发覆盖")
+    )
     imported = models.JSONField(default=dict, blank=True, editable=False, help_text=_("导入程序上次写入的值"))
     # jieba tokens for full-text search, kept up to date on save (see cases/search.py).
     search_title = models.TextField(blank=True, editable=False)
@@ -173,9 +221,15 @@ class Case(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["search_title", "search_body", "imported", "updated"],
+        bases=[CaseSnapshot],
+        verbose_name=_("案例修改记录"),
+    )
 
     class Meta:
         ordering = ["source_id", "ordinal", "id"]
+        permissions = [("publish_case", _("可以发布和撤回案例"))]
         constraints = [models.UniqueConstraint(fields=["source", "ordinal"], name="unique_case_per_source_ordinal")]
         verbose_name = _("案例")
         verbose_name_plural = _("案例")
@@ -183,20 +237,53 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.title or f"（无标题）{self.slug}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, expected_version: int | None = None, **kwargs):
+        """Every save re-runs the quality checks and bumps ``version``;
+        ``expected_version`` refuses the save (StaleEdit) when someone else
+        saved the case after that version was read."""
+        from .quality import live_flags
         from .search import index_tokens
 
+        if expected_version is not None and self.pk:
+            current = Case.objects.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
+            if current is not None and current != expected_version:
+                raise StaleEdit(current)
+        self.quality_flags = live_flags(self)
+        if self.pk:
+            self.version = (Case.objects.filter(pk=self.pk).values_list("version", flat=True).first() or 0) + 1
         self.search_title = index_tokens(self.title)
-        self.search_body = index_tokens(
-            "\n".join([self.region_label, self.summary, self.background, self.measures, self.outcomes, self.body])
-        )
+        self.search_body = index_tokens(self.full_text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_title", "search_body"}
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_body", "quality_flags", "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.slug])
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join([self.region_label, self.summary, self.background, self.measures, self.outcomes, self.body])
+
+    @property
+    def flags(self):
+        from .quality import flag
+
+        return [flag(code) for code in self.quality_flags]
+
+    @property
+    def publish_blockers(self):
+        from .quality import blocking
+
+        return blocking(self.quality_flags)
+
+    @property
+    def place(self) -> Region | None:
+        return self.county or self.prefecture or self.province
+
+    def set_place(self, region: Region | None) -> None:
+        lineage = region.lineage() if region else {}
+        self.province, self.prefecture, self.county = (lineage.get(k) for k in ("province", "prefecture", "county"))
 
     @property
     def locator(self) -> str:
@@ -209,3 +296,37 @@ class Case(models.Model):
         if not self.source_id or self.span_start is None:
             return ""
         return self.source.raw_text[self.span_start : self.span_end]
+
+
+# ---- History snapshots of themes and keywords -------------------------------------------
+
+
+def _snapshot(case: Case) -> dict:
+    if not case.pk:
+        return {"theme_slugs": [], "tag_names": []}
+    return {
+        "theme_slugs": sorted(case.themes.values_list("slug", flat=True)),
+        "tag_names": sorted(case.tags.names()),
+    }
+
+
+@receiver(pre_create_historical_record, sender=Case.history.model)
+def _snapshot_relations(sender, instance, history_instance, **kwargs):
+    snapshot = _snapshot(instance)
+    if history_instance.history_type == "-":
+        # The relations are already gone when a deletion is recorded: keep the last known ones.
+        last = Case.history.filter(id=instance.pk).order_by("-history_id").first()
+        snapshot = {"theme_slugs": last.theme_slugs, "tag_names": last.tag_names} if last else snapshot
+    for name, value in snapshot.items():
+        setattr(history_instance, name, value)
+
+
+@receiver(m2m_changed, sender=Case.themes.through)
+@receiver(m2m_changed, sender=TaggedItem)
+def _refresh_snapshot(sender, instance, action, **kwargs):
+    """Relations are saved after the case (the admin, the loader): the newest
+    record then learns the themes and keywords that go with it."""
+    if action.startswith("post_") and isinstance(instance, Case):
+        latest = instance.history.order_by("-history_id").first()
+        if latest is not None:
+            Case.history.filter(pk=latest.pk).update(**_snapshot(instance))

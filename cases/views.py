@@ -70,8 +70,14 @@ def case_list(request):
 @require_GET
 def case_detail(request, slug):
     case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
+    return render_case(request, case)
+
+
+def render_case(request, case, preview: bool = False):
+    """The public page of a case; ``preview``: an editor's look at a draft (admin only)."""
     short_url = _short_url(request, case)
     context = {
+        "preview": preview,
         "case": case,
         "related": Case.objects.related_to(case).select_related("province", "prefecture", "county"),
         "short_url": short_url,
@@ -83,7 +89,8 @@ def case_detail(request, slug):
 
 @require_GET
 def source_detail(request, pk):
-    source = get_object_or_404(Source, pk=pk)
+    # A source is public once one of its cases is (a freshly imported document is not).
+    source = get_object_or_404(Source.objects.filter(cases__status=Case.Status.PUBLISHED).distinct(), pk=pk)
     cases = source.cases.published().with_related().order_by("ordinal")
     return render(request, "cases/source_detail.html", {"source": source, "cases": cases})
 

@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from cases.sitemaps import SITEMAPS
 from cases.views import healthz
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("cases.api_urls")),
     path("healthz", healthz, name="healthz"),

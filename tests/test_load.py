@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from cases.ingest.pipeline import BLOCKING
+from cases.quality import FLAGS
 from cases.models import Case, Region, Source, Theme
 
 
@@ -57,7 +59,8 @@ def test_complete_items_are_published_and_incomplete_ones_are_drafts(seeded_once
     drafts = Case.objects.filter(status=Case.Status.DRAFT)
     assert Case.objects.published().count() + drafts.count() == 58
     for case in drafts:
-        assert {"no-title", "region-unknown", "unrecoverable-characters"} & set(case.quality_flags)
+        assert BLOCKING & set(case.quality_flags)
+    assert {f.code for f in FLAGS.values() if f.blocking} == BLOCKING  # the pure pipeline and the model agree
     assert not Case.objects.published().filter(province__isnull=True).exclude(region_label="全国").exists()
 
 

@@ -7,13 +7,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import dates, regions
+from . import dates, privacy, regions
 from .mojibake import REPLACEMENT
 from .normalize import normalize_document
 from .regions import Gazetteer
 from .sections import split_sections
 from .segment import RawItem, segment
 from .themes import doc_type_for, tags_for, themes_for
+
+# Flags that keep a case from being published (cases/quality.py explains them).
+BLOCKING = frozenset({"no-title", "region-unknown", "unrecoverable-characters", "personal-data"})
 
 
 @dataclass
@@ -38,8 +41,7 @@ class ParsedCase:
 
     @property
     def complete(self) -> bool:
-        blocking = {"no-title", "region-unknown", "unrecoverable-characters"}
-        return not blocking & set(self.flags)
+        return not BLOCKING & set(self.flags)
 
 
 @dataclass
@@ -126,6 +128,8 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
             flags.append("no-title")
         if REPLACEMENT in item.title + body:
             flags.append("unrecoverable-characters")
+        if privacy.findings(item.title + "\n" + body):
+            flags.append("personal-data")
         cases.append(
             ParsedCase(
                 ordinal=ordinal,

@@ -1,0 +1,570 @@
+"""Importing from the admin: a document (uploaded or pasted) through the
+ingestion pipeline with an editable preview, and spreadsheets that provinces
+keep, with a validation report per row.  Nothing is written before the
+editor confirms; everything is saved as drafts under a new Source."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import admin as django_admin
+from django.contrib import messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from .duplicates import near_duplicates
+from .ingest.decode import MAX_BYTES, BadInput, decode_document
+from .ingest.pipeline import ParsedDocument, parse_document
+from .load import LoadReport, gazetteer, load_document, load_regions
+from .models import Case, Region, Source, Theme
+from .quality import flag
+from .search import normalize
+
+# ---- a document ------------------------------------------------------------------------------
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_l("上传文件"), required=False, help_text=_l("纯文本（UTF-8、GBK/GB18030、UTF-16），不超过 10 MB")
+    )
+    text = forms.CharField(label=_l("或粘贴文本"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
+    title = forms.CharField(label=_l("文档标题"), required=False, help_text=_l("留空则从文中识别"))
+    publisher = forms.CharField(label=_l("发布者"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), (cleaned.get("text") or "")
+        if upload is None and not text.strip():
+            raise forms.ValidationError(_("请上传文件或粘贴文本。"))
+        try:
+            if upload is not None:
+                if upload.size > MAX_BYTES:
+                    raise BadInput(f"文件过大：{upload.size / 1024 / 1024:.1f} MB，上限为 10 MB")
+                raw, encoding = decode_document(upload.read(MAX_BYTES + 1))
+                name = upload.name
+            else:
+                raw, encoding = decode_document(text.encode("utf-8"))
+                name = "pasted.txt"
+        except BadInput as error:
+            raise forms.ValidationError(_("无法导入：%s。没有保存任何内容。") % error) from None
+        cleaned["raw"], cleaned["encoding"], cleaned["file_name"] = _newlines(raw), encoding, name
+        return cleaned
+
+
+def _newlines(text: str) -> str:
+    # Browsers send form text with CRLF; files read by the loader have LF.  One form, one hash.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class PreviewCaseForm(forms.Form):
+    include = forms.BooleanField(label=_l("导入"), required=False, initial=True)
+    title = forms.CharField(label=_l("标题"), required=False)
+    place = forms.ModelChoiceField(
+        Region.objects.select_related("parent__parent"),
+        required=False,
+        label=_l("地区"),
+        widget=AutocompleteSelect(Case._meta.get_field("county"), django_admin.site),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        Theme.objects.all(),
+        required=False,
+        label=_l("主题"),
+        widget=AutocompleteSelectMultiple(Case._meta.get_field("themes"), django_admin.site),
+    )
+    summary = forms.CharField(label=_l("摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    background = forms.CharField(label=_l("背景"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_l("主要做法"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    outcomes = forms.CharField(label=_l("成效"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].label_from_instance = lambda region: region.path
+
+
+PreviewFormSet = forms.formset_factory(PreviewCaseForm, extra=0)
+
+
+class ConfirmForm(forms.Form):
+    raw = forms.CharField(widget=forms.HiddenInput)
+    file_name = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(widget=forms.HiddenInput, required=False)
+    publisher = forms.CharField(widget=forms.HiddenInput, required=False)
+    sha256 = forms.CharField(widget=forms.HiddenInput)
+
+
+def _parse(raw: str, file_name: str, title: str, publisher: str) -> ParsedDocument:
+    load_regions()
+    doc = parse_document(raw, file_name, gazetteer())
+    doc.title = title or doc.title
+    doc.publisher = publisher or doc.publisher
+    return doc
+
+
+def _initial(parsed) -> dict:
+    code = parsed.county or parsed.prefecture or parsed.province
+    return {
+        "include": True,
+        "title": parsed.title,
+        "place": code,
+        "themes": list(Theme.objects.filter(slug__in=parsed.themes)),
+        "summary": parsed.summary,
+        "background": parsed.background,
+        "measures": parsed.measures,
+        "outcomes": parsed.outcomes,
+    }
+
+
+def _apply_edits(parsed, data: dict) -> None:
+    region: Region | None = data.get("place")
+    lineage = region.lineage() if region else {}
+    parsed.title = data.get("title", parsed.title).strip()
+    for name in ("summary", "background", "measures", "outcomes"):
+        setattr(parsed, name, _newlines(data.get(name, getattr(parsed, name))).strip())
+    parsed.province, parsed.prefecture, parsed.county = (
+        lineage[k].code if lineage.get(k) else None for k in ("province", "prefecture", "county")
+    )
+    if region is not None:
+        parsed.flags = [f for f in parsed.flags if f != "region-unknown"]
+    if parsed.title:
+        parsed.flags = [f for f in parsed.flags if f != "no-title"]
+    parsed.themes = sorted(t.slug for t in data.get("themes", []))
+
+
+def _already(sha256: str) -> Source | None:
+    return Source.objects.filter(sha256=sha256).first()
+
+
+def document_view(admin):
+    def view(request):
+        if not admin.has_add_permission(request):
+            raise PermissionDenied
+        context = {**admin.admin_site.each_context(request), "opts": Case._meta, "title": _("导入文档")}
+        step = request.POST.get("step") if request.method == "POST" else None
+        if step == "confirm":
+            return _confirm(admin, request, context)
+        form = DocumentForm(request.POST or None, request.FILES or None)
+        if step == "preview" and form.is_valid():
+            data = form.cleaned_data
+            doc = _parse(data["raw"], data["file_name"], data["title"], data["publisher"])
+            if (source := _already(doc.sha256)) is not None:
+                form.add_error(
+                    None,
+                    _("这份文档已经导入过（来源“%(source)s”，%(n)d 个案例），没有重复导入。")
+                    % {"source": source, "n": source.cases.count()},
+                )
+                context["existing"] = source
+            elif not doc.cases:
+                form.add_error(None, _("没有在文本中找到任何案例。没有保存任何内容。"))
+            else:
+                return _preview(request, context, doc, data)
+        return TemplateResponse(request, "admin/cases/case/import_document.html", {**context, "form": form})
+
+    return view
+
+
+def _preview(request, context, doc, data, formset=None):
+    formset = formset or PreviewFormSet(initial=[_initial(c) for c in doc.cases], prefix="case")
+    rows = []
+    for parsed, case_form in zip(doc.cases, formset.forms, strict=True):
+        text = "\n".join([parsed.summary, parsed.background, parsed.measures, parsed.outcomes, parsed.body])
+        rows.append(
+            {
+                "parsed": parsed,
+                "form": case_form,
+                "flags": [flag(c) for c in parsed.flags],
+                "duplicates": near_duplicates(parsed.title, text),
+            }
+        )
+    confirm = ConfirmForm(
+        initial={
+            "raw": doc.raw,
+            "file_name": doc.file_name,
+            "title": data.get("title", ""),
+            "publisher": data.get("publisher", ""),
+            "sha256": doc.sha256,
+        }
+    )
+    return TemplateResponse(
+        request,
+        "admin/cases/case/import_preview.html",
+        {**context, "doc": doc, "rows": rows, "formset": formset, "confirm": confirm, "media": formset.media},
+    )
+
+
+def _confirm(admin, request, context):
+    confirm = ConfirmForm(request.POST)
+    if not confirm.is_valid():
+        messages.error(request, _("导入数据不完整，请重新导入。"))
+        return HttpResponseRedirect(reverse("admin:cases_case_import"))
+    data = confirm.cleaned_data
+    raw = _newlines(data["raw"])
+    doc = _parse(raw, data["file_name"], data["title"], data["publisher"])
+    if doc.sha256 != data["sha256"]:
+        messages.error(request, _("导入数据在预览后被改动，请重新导入。"))
+        return HttpResponseRedirect(reverse("admin:cases_case_import"))
+    formset = PreviewFormSet(request.POST, initial=[_initial(c) for c in doc.cases], prefix="case")
+    if not formset.is_valid() or len(formset.forms) != len(doc.cases):
+        return _preview(request, context, doc, data, formset)
+    if (source := _already(doc.sha256)) is not None:
+        messages.warning(request, _("这份文档已经导入过，没有重复导入。"))
+        return HttpResponseRedirect(reverse("admin:cases_case_changelist") + f"?source__id__exact={source.pk}")
+    kept = []
+    for parsed, case_data in zip(doc.cases, formset.cleaned_data, strict=True):
+        if case_data.get("include"):
+            _apply_edits(parsed, case_data)
+            kept.append(parsed)
+    if not kept:
+        messages.warning(request, _("没有选择要导入的案例，没有保存任何内容。"))
+        return HttpResponseRedirect(reverse("admin:cases_case_import"))
+    doc.cases = kept
+    report = LoadReport()
+    with transaction.atomic():
+        source = load_document(doc, report, publish=False)
+    messages.success(
+        request,
+        _("已导入 %(n)d 个案例，状态为草稿。来源：%(source)s") % {"n": report.counts["created"], "source": source},
+    )
+    return HttpResponseRedirect(reverse("admin:cases_case_changelist") + f"?source__id__exact={source.pk}")
+
+
+# ---- spreadsheets ----------------------------------------------------------------------------
+
+COLUMNS = [
+    ("title", "标题", True, "必填"),
+    ("province", "省份", True, "如：浙江省；全国性条目填“全国”"),
+    ("prefecture", "地市", False, "如：湖州市"),
+    ("county", "区县", False, "如：安吉县"),
+    ("year", "年份", False, "四位数字，如 2023"),
+    ("themes", "主题", True, "一至三个，用顿号或分号分隔；见“主题”表"),
+    ("tags", "关键词", False, "用顿号或分号分隔"),
+    ("doc_type", "文档类型", False, "案例、报告、政策、新闻、评论；默认为案例"),
+    ("summary", "摘要", False, ""),
+    ("background", "背景", False, ""),
+    ("measures", "主要做法", False, "与“正文”至少填一项"),
+    ("outcomes", "成效", False, ""),
+    ("body", "正文", False, "与“主要做法”至少填一项"),
+]
+HEADERS = {label: key for key, label, _req, _help in COLUMNS}
+SPLIT = re.compile(r"[、;；,，\n]+")
+MAX_ROWS = 5000
+EXAMPLE = {
+    "title": "某县“积分超市”激发村民参与人居环境整治",
+    "province": "浙江省",
+    "prefecture": "湖州市",
+    "county": "安吉县",
+    "year": "2023",
+    "themes": "农村人居环境",
+    "tags": "垃圾分类、积分制",
+    "doc_type": "案例",
+    "summary": "（示例行，导入前请删除）",
+    "measures": "……",
+}
+
+
+def sheet_template(request, fmt: str):
+    """The template provinces fill in: XLSX (with a themes sheet) or CSV."""
+    if not request.user.has_perm("cases.add_case"):
+        raise PermissionDenied
+    if fmt == "csv":
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow([label for _k, label, _r, _h in COLUMNS])
+        writer.writerow([EXAMPLE.get(k, "") for k, *_rest in COLUMNS])
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="cases-template.csv"'
+        return response
+    if fmt != "xlsx":
+        raise PermissionDenied
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "案例"
+    sheet.append([label for _k, label, _r, _h in COLUMNS])
+    sheet.append([EXAMPLE.get(k, "") for k, *_rest in COLUMNS])
+    for cell, (_key, _label, required, help_text) in zip(sheet[1], COLUMNS, strict=True):
+        cell.font = Font(bold=True, color="AA0000" if required else "000000")
+        if help_text:
+            cell.comment = Comment(("必填。" if required else "") + help_text, "案例库")
+        sheet.column_dimensions[cell.column_letter].width = 40 if _key in ("title", "summary", "measures") else 14
+    types = DataValidation(type="list", formula1='"案例,报告,政策,新闻,评论"', allow_blank=True)
+    sheet.add_data_validation(types)
+    types.add(f"H2:H{MAX_ROWS + 1}")
+    themes = book.create_sheet("主题")
+    themes.append(["主题名称", "英文", "说明"])
+    for theme in Theme.objects.order_by("position"):
+        themes.append([theme.name, theme.name_en, theme.description])
+    themes.column_dimensions["A"].width = 30
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="cases-template.xlsx"'
+    return response
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(
+        label=_l("表格文件"), help_text=_l("按模板填写的 XLSX 或 CSV（UTF-8 或 GBK），不超过 5000 行")
+    )
+
+
+class SheetError(Exception):
+    pass
+
+
+def read_sheet(name: str, data: bytes) -> list[dict]:
+    """Rows as {column key: text}, by the template's Chinese headers."""
+    if len(data) > MAX_BYTES:
+        raise SheetError(_("文件过大（上限 10 MB）"))
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds of errors for broken files
+            raise SheetError(_("不是有效的 XLSX 文件")) from None
+        table = [
+            ["" if v is None else str(v).strip() for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+    elif name.lower().endswith(".csv"):
+        try:
+            text, _encoding = decode_document(data)
+        except BadInput as error:
+            raise SheetError(str(error)) from None
+        table = [[v.strip() for v in row] for row in csv.reader(io.StringIO(_newlines(text)))]
+    else:
+        raise SheetError(_("只支持 .xlsx 和 .csv 文件"))
+    if not table:
+        raise SheetError(_("表格是空的"))
+    header = [HEADERS.get(normalize(h).strip()) for h in table[0]]
+    missing = [label for key, label, required, _h in COLUMNS if required and key not in header]
+    if missing:
+        raise SheetError(_("缺少必需的列：%s（请使用下载的模板）") % "、".join(missing))
+    rows = []
+    for values in table[1:]:
+        if not any(values):
+            continue
+        rows.append({key: value for key, value in zip(header, values, strict=False) if key})
+    if len(rows) > MAX_ROWS:
+        raise SheetError(_("行数过多：%(n)d 行，上限 %(max)d 行") % {"n": len(rows), "max": MAX_ROWS})
+    return rows
+
+
+@dataclass
+class RowReport:
+    number: int  # the row number in the spreadsheet (the header is row 1)
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    region: Region | None = None
+    themes: list[Theme] = field(default_factory=list)
+    duplicates: list[Case] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _region(row: dict) -> tuple[Region | None, str | None]:
+    names = [normalize(row.get(k, "")).strip() for k in ("province", "prefecture", "county")]
+    if names[0] == "全国" and not any(names[1:]):
+        return None, None
+    found: Region | None = None
+    for level, name in zip(("province", "prefecture", "county"), names, strict=True):
+        if not name:
+            continue
+        candidates = Region.objects.filter(Q_name(name), level=level)
+        if found is not None:
+            candidates = candidates.filter(code__in=_descendants(found))
+        match = list(candidates[:2])
+        if len(match) != 1:
+            where = f"{found.path} › " if found else ""
+            return None, (_("未知地区：%s") if not match else _("地区不唯一：%s")) % (where + name)
+        found = match[0]
+    if found is None:
+        return None, _("未填写地区")
+    return found, None
+
+
+def Q_name(name: str):
+    from django.db.models import Q
+
+    return (
+        Q(name=name)
+        | Q(name__in=[name + s for s in ("省", "市", "县", "区", "自治区", "自治州", "自治县")])
+        | Q(aliases__icontains=f'"{name}"')
+    )
+
+
+def _descendants(region: Region) -> list[str]:
+    children = list(Region.objects.filter(parent=region).values_list("code", flat=True))
+    return children + list(Region.objects.filter(parent__in=children).values_list("code", flat=True))
+
+
+def validate_rows(rows: list[dict]) -> list[RowReport]:
+    themes = {t.name: t for t in Theme.objects.all()} | {t.slug: t for t in Theme.objects.all()}
+    types = {str(label): value for value, label in Case.DocType.choices} | {v: v for v in Case.DocType.values}
+    reports, seen = [], {}
+    this_year = timezone.localdate().year
+    for number, row in enumerate(rows, start=2):
+        report = RowReport(number, row)
+        title = normalize(row.get("title", "")).strip()
+        if not title:
+            report.errors.append(_("缺少标题"))
+        report.region, error = _region(row)
+        if error:
+            report.errors.append(error)
+        names = [n.strip() for n in SPLIT.split(normalize(row.get("themes", ""))) if n.strip()]
+        unknown = [n for n in names if n not in themes]
+        if unknown:
+            report.errors.append(_("未知主题：%s") % "、".join(unknown))
+        if not names:
+            report.errors.append(_("缺少主题"))
+        if len(names) > 3:
+            report.errors.append(_("主题最多三个"))
+        report.themes = [themes[n] for n in names if n in themes]
+        doc_type = normalize(row.get("doc_type", "")).strip()
+        if doc_type and doc_type not in types:
+            report.errors.append(_("未知文档类型：%s") % doc_type)
+        year = row.get("year", "").strip().removesuffix(".0").removesuffix("年")
+        if year and not (year.isdigit() and 1949 <= int(year) <= this_year):
+            report.errors.append(_("年份无效：%s") % row.get("year"))
+        if not (row.get("measures", "").strip() or row.get("body", "").strip()):
+            report.errors.append(_("缺少内容：“主要做法”和“正文”都是空的"))
+        if not row.get("summary", "").strip():
+            report.warnings.append(_("没有摘要"))
+        key = (title, report.region.code if report.region else "")
+        if title and key in seen:
+            report.errors.append(_("与第 %d 行重复") % seen[key])
+        seen.setdefault(key, number)
+        text = "\n".join(row.get(k, "") for k in ("summary", "background", "measures", "outcomes", "body"))
+        report.duplicates = near_duplicates(title, text) if title else []
+        if report.duplicates:
+            report.errors.append(_("与已有案例重复"))
+        reports.append(report)
+    return reports
+
+
+def _save_rows(reports: list[RowReport], file_name: str, data: bytes, user) -> tuple[Source, int]:
+    from .history import new_slug
+
+    sha = hashlib.sha256(data).hexdigest()
+    types = {str(label): value for value, label in Case.DocType.choices} | {v: v for v in Case.DocType.values}
+    with transaction.atomic():
+        source = Source.objects.create(
+            file_name=file_name, title=file_name, kind="spreadsheet", sha256=sha, raw_text=_as_csv(reports)
+        )
+        created = 0
+        for report in reports:
+            if not report.ok:
+                continue
+            row = report.values
+            case = Case(
+                slug=new_slug(),
+                source=source,
+                ordinal=report.number,
+                title=normalize(row.get("title", "")).strip(),
+                region_label=report.region.name if report.region else "全国",
+                doc_type=types.get(normalize(row.get("doc_type", "")).strip(), Case.DocType.CASE),
+                year=int(row["year"].strip().removesuffix(".0").removesuffix("年"))
+                if row.get("year", "").strip()
+                else None,
+                status=Case.Status.DRAFT,
+                **{
+                    k: _newlines(normalize(row.get(k, ""))).strip()
+                    for k in ("summary", "background", "measures", "outcomes", "body")
+                },
+            )
+            case.set_place(report.region)
+            case._change_reason = _("表格导入")
+            case.save()
+            case.themes.set(report.themes)
+            case.tags.set([t for t in SPLIT.split(normalize(row.get("tags", ""))) if t.strip()], clear=True)
+            created += 1
+    return source, created
+
+
+def _as_csv(reports: list[RowReport]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([label for _k, label, _r, _h in COLUMNS])
+    for report in reports:
+        writer.writerow([report.values.get(k, "") for k, *_rest in COLUMNS])
+    return out.getvalue()
+
+
+def sheet_view(admin):
+    salt = "cases.sheet-import"
+
+    def view(request):
+        if not admin.has_add_permission(request):
+            raise PermissionDenied
+        context = {**admin.admin_site.each_context(request), "opts": Case._meta, "title": _("从表格批量导入")}
+        if request.method == "POST" and request.POST.get("step") == "confirm":
+            try:
+                payload = signing.loads(request.POST.get("payload", ""), salt=salt)
+            except signing.BadSignature:
+                messages.error(request, _("导入数据无效，请重新上传。"))
+                return HttpResponseRedirect(reverse("admin:cases_case_import_sheet"))
+            data = payload["data"].encode("latin-1")
+            if Source.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+                messages.warning(request, _("这个表格已经导入过，没有重复导入。"))
+                return HttpResponseRedirect(reverse("admin:cases_case_changelist"))
+            reports = validate_rows(read_sheet(payload["name"], data))  # again: the library may have changed
+            source, created = _save_rows(reports, payload["name"], data, request.user)
+            skipped = sum(1 for r in reports if not r.ok)
+            messages.success(
+                request,
+                _("已导入 %(n)d 个案例（草稿），跳过 %(skipped)d 行有错误的行。") % {"n": created, "skipped": skipped},
+            )
+            return HttpResponseRedirect(reverse("admin:cases_case_changelist") + f"?source__id__exact={source.pk}")
+        form = SheetForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read(MAX_BYTES + 1)
+            try:
+                rows = read_sheet(upload.name, data)
+            except SheetError as error:
+                form.add_error("file", _("无法读取：%s。没有保存任何内容。") % error)
+            else:
+                if Source.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+                    form.add_error("file", _("这个表格已经导入过，没有重复导入。"))
+                else:
+                    reports = validate_rows(rows)
+                    payload = signing.dumps(
+                        {"name": upload.name, "data": data.decode("latin-1")}, salt=salt, compress=True
+                    )
+                    return TemplateResponse(
+                        request,
+                        "admin/cases/case/import_sheet_report.html",
+                        {
+                            **context,
+                            "reports": reports,
+                            "ok": sum(1 for r in reports if r.ok),
+                            "bad": sum(1 for r in reports if not r.ok),
+                            "payload": payload,
+                            "file_name": upload.name,
+                        },
+                    )
+        return TemplateResponse(request, "admin/cases/case/import_sheet.html", {**context, "form": form})
+
+    return view

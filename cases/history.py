@@ -1,0 +1,294 @@
+"""A case's history in the admin: who changed what and when, a diff between
+a record and the one before it, a one-click revert to any record, and the
+restore of deleted cases.  The records are django-simple-history's; each
+also carries the case's themes and keywords (models.CaseSnapshot)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import workflow
+from .models import Case, Region, Source, Theme
+
+# Fields shown in a diff and restored by a revert, in the order of the form.
+FIELDS = [
+    ("title", Case._meta.get_field("title").verbose_name),
+    ("place", Case._meta.get_field("region_label").verbose_name.replace("（原文）", "")),
+    ("region_label", Case._meta.get_field("region_label").verbose_name),
+    ("year", Case._meta.get_field("year").verbose_name),
+    ("doc_type", Case._meta.get_field("doc_type").verbose_name),
+    ("theme_slugs", Case._meta.get_field("themes").verbose_name),
+    ("tag_names", "关键词"),
+    ("summary", Case._meta.get_field("summary").verbose_name),
+    ("background", Case._meta.get_field("background").verbose_name),
+    ("measures", Case._meta.get_field("measures").verbose_name),
+    ("outcomes", Case._meta.get_field("outcomes").verbose_name),
+    ("body", Case._meta.get_field("body").verbose_name),
+    ("status", Case._meta.get_field("status").verbose_name),
+    ("quality_flags", Case._meta.get_field("quality_flags").verbose_name),
+]
+TEXT_FIELDS = {"summary", "background", "measures", "outcomes", "body"}
+CONTENT_FIELDS = ["title", "region_label", "year", "doc_type", "summary", "background", "measures", "outcomes", "body"]
+
+
+def new_slug() -> str:
+    """A stable identifier for a case entered by hand."""
+    import secrets
+
+    while True:
+        slug = f"m-{secrets.token_hex(4)}"
+        if not Case.objects.filter(slug=slug).exists():
+            return slug
+
+
+def _value(record, name):
+    if name == "place":
+        return record.county_id or record.prefecture_id or record.province_id or ""
+    return getattr(record, name)
+
+
+def _display(name, value) -> str:
+    if name == "place":
+        return Region.objects.select_related("parent__parent").get(code=value).path if value else ""
+    if name == "theme_slugs":
+        names = dict(Theme.objects.values_list("slug", "name"))
+        return "、".join(names.get(s, s) for s in value)
+    if name in ("tag_names", "quality_flags"):
+        return "、".join(value)
+    if name == "status":
+        return str(Case.Status(value).label) if value in Case.Status.values else value
+    if name == "doc_type":
+        return str(Case.DocType(value).label) if value in Case.DocType.values else value
+    return "" if value is None else str(value)
+
+
+def changed_fields(record, previous) -> list[str]:
+    if previous is None:
+        return [name for name, _label in FIELDS if _value(record, name) not in ("", None, [])]
+    return [name for name, _label in FIELDS if _value(record, name) != _value(previous, name)]
+
+
+def inline_diff(old: str, new: str) -> str:
+    """Character-level diff (Chinese has no spaces between words), escaped, with <del>/<ins>."""
+    out = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(escape(old[a0:a1]))
+            continue
+        if a1 > a0:
+            out.append(f"<del>{escape(old[a0:a1])}</del>")
+        if b1 > b0:
+            out.append(f"<ins>{escape(new[b0:b1])}</ins>")
+    return mark_safe("".join(out))
+
+
+@dataclass
+class Change:
+    name: str
+    label: str
+    old: str
+    new: str
+    diff: str
+
+
+def diff(record, previous) -> list[Change]:
+    labels = dict(FIELDS)
+    out = []
+    for name in changed_fields(record, previous):
+        old = _display(name, _value(previous, name)) if previous is not None else ""
+        new = _display(name, _value(record, name))
+        out.append(Change(name, labels[name], old, new, inline_diff(old, new)))
+    return out
+
+
+def _previous(record):
+    return Case.history.filter(id=record.id, history_id__lt=record.history_id).order_by("-history_id").first()
+
+
+def stale_message(pk: int, current_version: int) -> str:
+    latest = Case.history.filter(id=pk).select_related("history_user").order_by("-history_id").first()
+    who = latest.history_user.get_username() if latest and latest.history_user else _("其他人或导入程序")
+    when = date_format(timezone.localtime(latest.history_date), "Y-m-d H:i:s") if latest else ""
+    return _(
+        "保存被拒绝：您打开此案例之后，%(who)s 于 %(when)s 保存了新的版本（第 %(version)d 版）。"
+        "为避免覆盖对方的修改，本次修改没有保存。请复制您的修改，重新打开此案例核对后再保存。"
+    ) % {"who": who, "when": when, "version": current_version}
+
+
+def _context(admin, request, **extra):
+    return {**admin.admin_site.each_context(request), "opts": Case._meta, **extra}
+
+
+def history_view(admin):
+    def view(request, pk):
+        case = get_object_or_404(Case, pk=pk)
+        if not admin.has_view_or_change_permission(request, case):
+            raise PermissionDenied
+        records = list(case.history.select_related("history_user").order_by("-history_id"))
+        rows = []
+        labels = dict(FIELDS)
+        for i, record in enumerate(records):
+            previous = records[i + 1] if i + 1 < len(records) else None
+            rows.append((record, [labels[n] for n in changed_fields(record, previous)]))
+        return TemplateResponse(
+            request,
+            "admin/cases/case/history.html",
+            _context(
+                admin,
+                request,
+                title=_("修改记录：%s") % case,
+                case=case,
+                rows=rows,
+                can_revert=admin.has_change_permission(request, case),
+            ),
+        )
+
+    return view
+
+
+def diff_view(admin):
+    def view(request, pk, history_id):
+        record = get_object_or_404(Case.history.select_related("history_user"), id=pk, history_id=history_id)
+        if not admin.has_view_or_change_permission(request):
+            raise PermissionDenied
+        previous = _previous(record)
+        return TemplateResponse(
+            request,
+            "admin/cases/case/history_diff.html",
+            _context(
+                admin,
+                request,
+                title=_("修改内容"),
+                record=record,
+                previous=previous,
+                changes=diff(record, previous),
+                case=Case.objects.filter(pk=pk).first(),
+                can_revert=admin.has_change_permission(request),
+            ),
+        )
+
+    return view
+
+
+def _restore_relations(case: Case, record) -> None:
+    case.themes.set(Theme.objects.filter(slug__in=record.theme_slugs))
+    case.tags.set(record.tag_names, clear=True)
+
+
+def revert(case: Case, record, user) -> str:
+    """Bring a case back to a record's content, as a new change; the status
+    follows only where the user may make that move.  A message for the user."""
+    for name in CONTENT_FIELDS:
+        setattr(case, name, getattr(record, name))
+    case.province_id, case.prefecture_id, case.county_id = record.province_id, record.prefecture_id, record.county_id
+    note = ""
+    if record.status != case.status:
+        if record.status in workflow.allowed_statuses(user, case.status):
+            case.status = record.status
+        else:
+            note = _("（状态保持为“%s”：您无权改变发布状态）") % case.get_status_display()
+    case._change_reason = _("恢复到 %(when)s 的版本（记录 #%(id)d）") % {
+        "when": date_format(timezone.localtime(record.history_date), "Y-m-d H:i"),
+        "id": record.history_id,
+    }
+    case.save()
+    if case.status == Case.Status.PUBLISHED and case.publish_blockers:
+        case.status = Case.Status.REVIEW
+        case._change_reason = _("恢复后有阻止发布的问题，改为待审核")
+        case.save()
+        note += _("（恢复的版本有阻止发布的质量问题，已改为待审核）")
+    _restore_relations(case, record)
+    return _("已恢复到记录 #%(id)d 的内容。") % {"id": record.history_id} + note
+
+
+def revert_view(admin):
+    @require_POST
+    def view(request, pk, history_id):
+        case = get_object_or_404(Case, pk=pk)
+        if not admin.has_change_permission(request, case):
+            raise PermissionDenied
+        record = get_object_or_404(Case.history, id=pk, history_id=history_id)
+        admin.message_user(request, revert(case, record, request.user), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[pk]))
+
+    return view
+
+
+def deleted_records():
+    """The last record of every case that no longer exists."""
+    deleted = Case.history.filter(history_type="-").exclude(id__in=Case.objects.values("pk"))
+    latest = {}
+    for record in deleted.select_related("history_user").order_by("history_id"):
+        latest[record.id] = record
+    return sorted(latest.values(), key=lambda r: r.history_date, reverse=True)
+
+
+def restore(record, user) -> Case:
+    """Bring a deleted case back with its id, slug, content, themes and keywords."""
+    if Case.objects.filter(pk=record.id).exists():
+        raise ValueError("exists")
+    case = record.instance
+    if case.source_id and not Source.objects.filter(pk=case.source_id).exists():
+        case.source_id = None
+    if Case.objects.filter(slug=case.slug).exists():
+        case.slug = new_slug()
+    if case.source_id and Case.objects.filter(source_id=case.source_id, ordinal=case.ordinal).exists():
+        case.ordinal = None
+    if case.status == Case.Status.PUBLISHED and not workflow.can_publish(user):
+        case.status = Case.Status.REVIEW
+    case._change_reason = _("从删除中恢复")
+    case.save(force_insert=True)
+    before = Case.history.filter(id=record.id, history_id__lt=record.history_id).order_by("-history_id").first()
+    _restore_relations(case, before or record)
+    return case
+
+
+def deleted_view(admin):
+    def view(request):
+        if not admin.has_delete_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/cases/case/deleted.html",
+            _context(admin, request, title=_("已删除的案例"), records=deleted_records()),
+        )
+
+    return view
+
+
+def restore_view(admin):
+    @require_POST
+    def view(request, history_id):
+        if not admin.has_delete_permission(request):
+            raise PermissionDenied
+        record = Case.history.filter(history_id=history_id, history_type="-").first()
+        if record is None:
+            raise Http404
+        try:
+            case = restore(record, request.user)
+        except ValueError:
+            admin.message_user(request, _("此案例已经恢复过了。"), messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:cases_case_change", args=[record.id]))
+        admin.message_user(
+            request,
+            format_html("{}《{}》", _("已恢复："), case),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+
+    return view
