@@ -418,7 +418,7 @@ def confirm_data(response, **edits):
     for key, value in formset.management_form.initial.items():
         data[f"{formset.prefix}-{key}"] = value
     for i, form in enumerate(formset.forms):
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = form.initial.get(name)
             if name == "themes":
                 value = [t.pk for t in value]
@@ -470,8 +470,9 @@ def test_import_an_uploaded_seed_file_and_a_bad_file(editor, client):
     response = client.post(reverse("admin:cases_case_import"), {"step": "preview", "file": gbk})
     assert len(response.context["rows"]) == 2
     # A seed that is already in the library is recognised.
-    from django.conf import settings
     from pathlib import Path
+
+    from django.conf import settings
 
     seed = sorted(Path(settings.SEED_SOURCES).glob("001*.txt"))[0]
     upload = SimpleUploadedFile(seed.name, seed.read_bytes())

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from cases.ingest.pipeline import BLOCKING
-from cases.quality import FLAGS
 from cases.models import Case, Region, Source, Theme
+from cases.quality import FLAGS
 
 
 @pytest.fixture
