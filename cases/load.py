@@ -127,6 +127,7 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
                 _apply(case, name, value)
             case.span_start, case.span_end = parsed.span
             case.imported = new
+            case._change_reason = f"导入：{doc.file_name}"
             case.save()
             _save_relations(case, new, {"themes", "tags"})
             report.counts["created"] += 1
@@ -142,6 +143,7 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
                 changed.add(name)
         if changed:
             case.imported = {**last, **{n: new[n] for n in changed}}
+            case._change_reason = f"重新导入：{doc.file_name}"
             case.save()
             _save_relations(case, new, changed)
             report.counts["updated"] += 1

@@ -187,9 +187,15 @@ class Case(models.Model):
     measures = models.TextField(_("主要做法"), blank=True)
     outcomes = models.TextField(_("成效"), blank=True)
     body = models.TextField(_("正文"), blank=True, help_text=_("清洗后的全文"))
-    province = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    prefecture = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    county = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("省份")
+    )
+    prefecture = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("地市")
+    )
+    county = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("区县")
+    )
     region_label = models.CharField(
         _("地区（原文）"), max_length=60, blank=True, help_text=_("文中写法，如“北京怀柔”；全国性条目为“全国”")
     )
@@ -197,7 +203,9 @@ class Case(models.Model):
     tags = TaggableManager(_("关键词"), blank=True)
     doc_type = models.CharField(_("文档类型"), max_length=12, choices=DocType.choices, default=DocType.CASE)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("来源文档")
+    )
     ordinal = models.PositiveSmallIntegerField(_("序号"), null=True, blank=True, help_text=_("在来源文档中的顺序"))
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)

@@ -55,6 +55,9 @@ def library(transactional_db):
         importlib.import_module("cases.migrations.0002_themes").create(apps, None)
     if not Case.objects.exists():
         load_files(sorted(SOURCES.glob("*.txt")))
+    from cases.roles import sync_roles
+
+    sync_roles()  # the editors' groups, also made by a data migration
 
 
 ARTIFACTS = Path(__file__).parent / "e2e" / "artifacts"
@@ -110,9 +113,9 @@ def test_an_official_clicks_a_province_on_the_map(page, live_server, library):
     box = page.locator("#china-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url("**/cases/?province=510000")
-    assert page.locator("#total").inner_text() == "4"
-    page.get_by_role("link", name="农村教育").first.click()
-    page.wait_for_url("**theme=education**")
+    assert page.locator("#total").inner_text() == "3"
+    page.get_by_role("link", name="巩固脱贫攻坚成果").first.click()
+    page.wait_for_url("**theme=poverty-gains**")
     assert page.locator("#total").inner_text() == "1"
     shot(page, "list")
 
@@ -173,3 +176,100 @@ def test_the_api_documentation_loads_nothing_from_elsewhere(page, live_server, l
     page.goto(live_server.url + "/api/docs/")
     page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
     assert page.locator(".opblock-summary-path").first.inner_text().startswith("/api/")
+
+
+# ---- the editors' journey ----------------------------------------------------------------------
+
+JOURNEY = (
+    "关于推广乡村公共服务典型案例的通知\n\n"
+    "第一篇：浙江安吉推行“村村通”公交\n\n"
+    "安吉县统筹城乡交通资源，开通镇村公交线路，实现建制村公交全覆盖。主要做法：一是整合客运资源；二是财政补贴票价。\n\n"
+    "第二篇：某区建立“儿童之家”关爱农村留守儿童\n\n"
+    "该区在每个镇街建立儿童之家，组织志愿者开展课后辅导和心理陪伴，留守儿童的学习和心理状况明显改善。\n"
+)
+EDITOR_PASSWORD = "Rural-case-2026!"
+
+
+def admin_login(browser, live_server, username, role):
+    from django.core.management import call_command
+
+    call_command("create_editor", username, "--role", role, "--password", EDITOR_PASSWORD)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.violations.append(m.text))
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_selector("#site-name")
+    return page
+
+
+def test_an_editor_imports_a_document_and_a_reviewer_publishes_it(browser, live_server, library, page):
+    from cases.models import Case
+
+    title = "某区建立“儿童之家”关爱农村留守儿童"
+    editor = admin_login(browser, live_server, "bianji", "editor")
+    editor.goto(live_server.url + "/admin/cases/case/")
+    editor.get_by_role("link", name="导入文档").click()
+    editor.get_by_label("或粘贴文本").fill(JOURNEY)
+    editor.get_by_label("文档标题").fill("典型案例通知（测试）")
+    editor.get_by_role("button", name="预览").click()
+    editor.wait_for_selector("#import-preview")
+    assert editor.locator(".import-case").count() == 2
+    second = editor.locator("#import-case-2")
+    assert "地区不明" in second.inner_text()
+    shot(editor, "editor-1-import-preview")
+    # Fix the region with the autocomplete: typing 怀柔 finds 北京市 › 怀柔区.
+    second.locator(".select2-selection").first.click()
+    editor.locator(".select2-container--open .select2-search__field").fill("怀柔")
+    from playwright.sync_api import expect
+
+    option = editor.locator(".select2-results__option").first
+    expect(option).to_have_text("北京市 › 怀柔区")  # the search answered: the only match
+    shot(editor, "editor-2-region-autocomplete")
+    option.click()
+    assert "北京市 › 怀柔区" in second.locator(".select2-selection__rendered").first.inner_text()
+    editor.get_by_role("button", name="确认导入").click()
+    editor.wait_for_selector(".messagelist .success")
+    assert "已导入 2 个案例" in editor.locator(".messagelist").inner_text()
+    shot(editor, "editor-3-imported-drafts")
+    case = Case.objects.get(title=title)
+    assert (case.status, case.county.name, case.province.name) == ("draft", "怀柔区", "北京市")
+    # Send it to review with the bulk action.
+    editor.locator(f"input[name=_selected_action][value='{case.pk}']").check()
+    editor.locator("select[name=action]").select_option("send_to_review")
+    editor.get_by_role("button", name="执行").click()
+    editor.wait_for_selector(".messagelist .success")
+    assert Case.objects.get(pk=case.pk).status == "review"
+    assert editor.locator("select[name=action] option[value=publish]").count() == 0  # editors cannot publish
+    assert editor.violations == []
+    editor.context.close()
+
+    reviewer = admin_login(browser, live_server, "shenhe", "reviewer")
+    reviewer.goto(live_server.url + "/admin/cases/case/?status__exact=review")
+    assert title in reviewer.locator("#result_list").inner_text()
+    reviewer.locator(f"input[name=_selected_action][value='{case.pk}']").check()
+    reviewer.locator("select[name=action]").select_option("publish")
+    reviewer.get_by_role("button", name="执行").click()
+    reviewer.wait_for_selector(".messagelist .success")
+    reviewer.goto(live_server.url + "/admin/cases/case/?q=儿童之家")
+    assert "已发布" in reviewer.locator("#result_list").inner_text()
+    shot(reviewer, "reviewer-4-published")
+    assert Case.objects.get(pk=case.pk).status == "published"
+    history = reviewer.goto(live_server.url + f"/admin/cases/case/{case.pk}/history/")
+    assert history.ok and "发布" in reviewer.locator("#history").inner_text()
+    assert "bianji" in reviewer.locator("#history").inner_text()
+    shot(reviewer, "reviewer-5-history")
+    assert reviewer.violations == []
+    reviewer.context.close()
+
+    # Public at once: in the list and in search, for anyone.
+    page.goto(live_server.url + "/cases/?province=110000")
+    assert title in page.locator(".case-card h3").all_inner_texts()
+    page.get_by_label("搜索").fill("儿童之家")
+    page.get_by_role("button", name="搜索").click()
+    page.wait_for_url("**/cases/?q=*")
+    assert page.locator(".case-card h3").first.inner_text() == title
+    shot(page, "public-6-search")
