@@ -51,8 +51,10 @@ class ThemeAdmin(admin.ModelAdmin):
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "file_name", "kind", "publisher", "year", "case_count", "created"]
     search_fields = ["title", "file_name", "publisher"]
-    readonly_fields = ["sha256", "raw_text", "created", "cases_link"]
-    exclude = []
+    readonly_fields = ["kind", "sha256", "raw_text", "created", "cases_link"]
+
+    def has_add_permission(self, request):
+        return False  # a source is made by importing a document or a spreadsheet (case list: 导入文档)
 
     @admin.display(description=_("案例数"))
     def case_count(self, source):

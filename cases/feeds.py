@@ -1,8 +1,9 @@
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .filters import CaseFilter
+from .filters import CaseFilter, InvalidFilter, ignored_filters
 from .models import Case
 
 FEED_SIZE = 50
@@ -15,9 +16,18 @@ class CaseFeed(Feed):
     title = "乡村公共服务案例库"
     subtitle = "新发布的案例"
 
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidFilter as error:
+            return HttpResponseBadRequest(f"无效的筛选条件 · Invalid filter: {error}\n", content_type="text/plain")
+
     def get_object(self, request):
         self.request = request
-        return CaseFilter(request.GET or None, queryset=Case.objects.published())
+        case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
+        if ignored := ignored_filters(case_filter):
+            raise InvalidFilter("; ".join(f"{label} “{value}”: {why}" for label, value, why in ignored))
+        return case_filter
 
     def link(self, case_filter):
         query = self.request.GET.urlencode()

@@ -109,3 +109,19 @@ class CaseFilter(django_filters.FilterSet):
         if sort == "title":
             return queryset.order_by("title", "pk")
         return queryset.order_by(F("year").desc(nulls_last=True), "-pk")
+
+
+class InvalidFilter(Exception):
+    pass
+
+
+def ignored_filters(case_filter) -> list[tuple[str, str, str]]:
+    """(label, value, why) for each parameter the filter could not use."""
+    if not case_filter.is_bound or case_filter.form.is_valid():
+        return []
+    out = []
+    for name, errors in case_filter.form.errors.items():
+        field = case_filter.form.fields.get(name)
+        value = ", ".join(case_filter.data.getlist(name)) if hasattr(case_filter.data, "getlist") else ""
+        out.append((str(field.label) if field else name, value[:80], " ".join(str(e) for e in errors)))
+    return out

@@ -3,7 +3,7 @@ import io
 import segno
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import FileResponse, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
 from .facets import active_filters, facets
-from .filters import CaseFilter
+from .filters import CaseFilter, InvalidFilter, ignored_filters
 from .models import Case, Region, Source, Theme
 from .search import highlight, place_suggestion
 
@@ -57,6 +57,7 @@ def case_list(request):
             params["q"] = rest
             suggestion = {"name": name, "rest": rest, "url": "?" + params.urlencode()}
     context = {
+        "ignored": ignored_filters(case_filter),
         "suggestion": suggestion,
         "filter": case_filter,
         "page": page,
@@ -163,15 +164,36 @@ def display_mode(request):
     return response
 
 
+def filter_errors_are_400(view):
+    """Downloads answer 400 with the reason when a filter value is invalid."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except InvalidFilter as error:
+            return HttpResponseBadRequest(
+                f"无效的筛选条件 · Invalid filter: {error}\n", content_type="text/plain; charset=utf-8"
+            )
+
+    return wrapper
+
+
 def _export_queryset(request):
-    """The list's own filter and sort, on published cases only."""
+    """The list's own filter and sort, on published cases only.  A value the
+    filter cannot use is an error here (InvalidFilter → 400): a download must
+    never silently contain more than the researcher asked for."""
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
+    if ignored := ignored_filters(case_filter):
+        raise InvalidFilter("; ".join(f"{label} “{value}”: {why}" for label, value, why in ignored))
     queryset = case_filter.qs
     used = {k: v if len(v) > 1 else v[0] for k, v in request.GET.lists() if k != "page" and any(v)}
     return queryset, used
 
 
 @require_GET
+@filter_errors_are_400
 def case_export(request, fmt):
     queryset, used = _export_queryset(request)
     rows = export.case_rows(queryset, base=request.build_absolute_uri("/").rstrip("/"))
@@ -219,6 +241,7 @@ def case_citation(request, slug, ext):
 
 
 @require_GET
+@filter_errors_are_400
 def list_citations(request, ext):
     queryset, _ = _export_queryset(request)
     style, _ = CITATION_FORMATS[ext]
@@ -244,6 +267,7 @@ def case_docx(request, slug):
 
 
 @require_GET
+@filter_errors_are_400
 def list_docx(request):
     """The filtered list as a compilation (案例汇编) with a table of contents."""
     queryset, used = _export_queryset(request)
