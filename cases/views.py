@@ -2,6 +2,7 @@ import io
 
 import segno
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -196,6 +197,9 @@ def _export_queryset(request):
 @filter_errors_are_400
 def case_export(request, fmt):
     queryset, used = _export_queryset(request)
+    # A stream's status is sent before its rows are read: make sure the database answers first,
+    # so that an outage is a 503 and not a cut-off download.
+    connection.ensure_connection()
     rows = export.case_rows(queryset, base=request.build_absolute_uri("/").rstrip("/"))
     if fmt == "csv":
         response = StreamingHttpResponse(export.csv_stream(rows), content_type="text/csv; charset=utf-8")
@@ -278,10 +282,39 @@ def list_docx(request):
     return _docx_response(data, "cases")
 
 
+def server_error(request):
+    """The last resort (handler500).  A database that does not answer is an
+    outage, not a bug: a 503 page asking to come back shortly (JSON for the
+    API), rendered without touching the database."""
+    import sys
+
+    from django.db import DatabaseError, InterfaceError
+    from django.template import loader
+
+    error = sys.exc_info()[1]
+    outage = isinstance(error, (DatabaseError, InterfaceError)) and _is_connection_error(error)
+    status = 503 if outage else 500
+    if request.path.startswith("/api/"):
+        message = "数据库暂时无法访问 · Database unavailable" if outage else "服务器错误 · Server error"
+        response = JsonResponse({"error": message, "detail": {}}, status=status)
+    else:
+        response = HttpResponse(loader.render_to_string(f"{status}.html"), status=status)
+    if outage:
+        response["Retry-After"] = "30"
+    return response
+
+
+def _is_connection_error(error) -> bool:
+    from django.db import OperationalError
+
+    if isinstance(error, OperationalError):
+        return True
+    text = str(error).lower()
+    return any(s in text for s in ("connection", "server closed", "terminating", "could not connect"))
+
+
 def healthz(request):
     """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
-    from django.db import connection
-
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

@@ -14,3 +14,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("cases.urls")),
 ]
+
+handler500 = "cases.views.server_error"
