@@ -5,6 +5,11 @@ from __future__ import annotations
 import codecs
 
 MAX_BYTES = 10 * 1024 * 1024
+# Each "?" may start a garbled GBK run whose repair weighs hundreds of candidates: past this many
+# the text is too damaged to repair in reasonable time (a damaged 1 MB document has about 1,000).
+MAX_SLIPS = 2000
+# The longest line of the seeds is 605 characters; a page saved on one line stays far below this.
+MAX_LINE_CHARS = 200_000
 # Signatures of common binary formats (images, PDF, archives, Office files).
 MAGIC = (
     b"\x89PNG",
@@ -40,7 +45,7 @@ def _looks_binary(text: str) -> bool:
 def decode_document(data: bytes) -> tuple[str, str]:
     """The text and the name of its encoding, or BadInput."""
     if len(data) > MAX_BYTES:
-        raise BadInput(f"文件过大：{len(data) / 1024 / 1024:.1f} MB，上限为 10 MB")
+        raise BadInput("文件过大：超过 10 MB 的上限")
     if not data.strip():
         raise BadInput("文件为空")
     if data.startswith(MAGIC):
@@ -73,5 +78,10 @@ def decode_document(data: bytes) -> tuple[str, str]:
             raise BadInput("不是文本文件（含有二进制内容）")
         if not text.strip():
             raise BadInput("文件为空")
+        longest = max(map(len, text.splitlines()), default=0)
+        if longest > MAX_LINE_CHARS:
+            raise BadInput(f"有一行长达 {longest} 字（上限 {MAX_LINE_CHARS}）：不像是正常的文档")
+        if (slips := text.count("?")) > MAX_SLIPS:
+            raise BadInput(f"乱码过多（{slips} 处“?”，上限 {MAX_SLIPS}）：请先用正确的编码另存为 UTF-8 再导入")
         return text.replace("\r\n", "\n").replace("\r", "\n"), encoding.replace("-sig", "")
     raise BadInput("无法识别文件编码：请使用 UTF-8、GB18030/GBK 或 UTF-16")

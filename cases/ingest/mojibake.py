@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .charlm import CharBigramModel, word_model
+from .charlm import CharBigramModel, canonical, word_model
 from .chinese import ANNOTATION, TONE_LETTERS, is_cjk, readings, to_simplified
 
 REPLACEMENT = "\ufffd"
@@ -142,6 +142,9 @@ def _context(text: str) -> str:
     return TAG_REMNANT.sub("", ANNOTATION.sub("", text))
 
 
+SHORTLIST_CONTEXT = 1
+
+
 class MojibakeRepairer:
     def __init__(self, lm: CharBigramModel) -> None:
         self.lm = lm
@@ -167,7 +170,13 @@ class MojibakeRepairer:
                 candidates = heard
         # Variants that read the same once simplified (經/经) are one candidate.
         candidates = list({_simplified(c): c for c in reversed(candidates)}.values())
-        shortlist = sorted(candidates, key=lambda c: -self.score(left + c + right))[:SHORTLIST]
+        # Ranking needs only the characters next to the candidate: the rest of the
+        # context adds the same to every score (and costs most of the time).
+        near_left = canonical(_simplified(left[-SHORTLIST_CONTEXT:]))
+        near_right = canonical(_simplified(right[:SHORTLIST_CONTEXT]))
+        between = self.lm.between
+        shortlist = sorted(candidates, key=lambda c: -between(near_left, canonical(_simplified(c)), near_right))
+        shortlist = shortlist[:SHORTLIST]
         scored = sorted(((self.full_score(left + c + right), c) for c in shortlist), reverse=True)
         if not scored:
             return REPLACEMENT, False

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.ingest.decode import BadInput, decode_document
+from cases.ingest.decode import MAX_BYTES, BadInput, decode_document
 from cases.ingest.pipeline import parse_document
 from cases.load import LoadReport, gazetteer, load_document, load_regions
 
@@ -19,7 +19,8 @@ class Command(BaseCommand):
         try:
             if not file.is_file():
                 raise BadInput(f"找不到文件：{file}")
-            text, encoding = decode_document(file.read_bytes())
+            with file.open("rb") as handle:  # never more than the limit in memory, whatever the file's size
+                text, encoding = decode_document(handle.read(MAX_BYTES + 1))
         except BadInput as error:
             raise CommandError(f"import_text: {file.name}: {error}") from None
         load_regions()
