@@ -1,6 +1,5 @@
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 
-
 # Nothing the portal accepts is larger (a 10 MB document, pasted, and its preview form).
 MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
