@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Case as Choice
 from django.db.models import Count, IntegerField, Q, Value, When
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -306,6 +306,31 @@ class Case(models.Model):
         return self.source.raw_text[self.span_start : self.span_end]
 
 
+# ---- The library's version: what caches of counts are keyed on -----------------------------
+
+
+class LibraryState(models.Model):
+    """One row whose ``version`` grows with every change to the cases: cached
+    facet counts are keyed on it, so an edit is visible at once everywhere."""
+
+    version = models.BigIntegerField(default=0)
+
+
+def library_version() -> int:
+    return LibraryState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def bump_library_version() -> None:
+    if not LibraryState.objects.filter(pk=1).update(version=models.F("version") + 1):
+        LibraryState.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+@receiver(post_save, sender=Case)
+@receiver(post_delete, sender=Case)
+def _case_changed(sender, **kwargs):
+    bump_library_version()
+
+
 # ---- History snapshots of themes and keywords -------------------------------------------
 
 
@@ -335,6 +360,7 @@ def _refresh_snapshot(sender, instance, action, **kwargs):
     """Relations are saved after the case (the admin, the loader): the newest
     record then learns the themes and keywords that go with it."""
     if action.startswith("post_") and isinstance(instance, Case):
+        bump_library_version()
         latest = instance.history.order_by("-history_id").first()
         if latest is not None:
             Case.history.filter(pk=latest.pk).update(**_snapshot(instance))

@@ -12,12 +12,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
-from .facets import active_filters, facets
+from .facets import active_filters, counts, facets
 from .filters import CaseFilter, InvalidFilter, ignored_filters
 from .models import Case, Region, Source, Theme
 from .search import highlight, place_suggestion
 
 PAGE_SIZE = 20
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (cached with the facets) instead of counting again."""
+
+    def __init__(self, *args, known_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @property
+    def count(self):
+        return self.known_count
 
 
 @require_GET
@@ -42,7 +54,10 @@ def home(request):
 def case_list(request):
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
     results = case_filter.qs
-    page = Paginator(results.with_related(), PAGE_SIZE).get_page(request.GET.get("page"))
+    counted = counts(results, request.GET)
+    page = CountedPaginator(results.with_related(), PAGE_SIZE, known_count=counted["total"]).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.get("q", "")
     for case in page:
         case.snippet = highlight(case.summary or case.body, query) if query else None
@@ -62,7 +77,7 @@ def case_list(request):
         "suggestion": suggestion,
         "filter": case_filter,
         "page": page,
-        "facets": facets(results, request.GET),
+        "facets": facets(results, request.GET, counted),
         "chips": active_filters(case_filter, request.GET),
         "query": query,
     }

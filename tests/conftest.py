@@ -35,3 +35,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def seeded(db, django_db_setup):
     return django_db_setup
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Counts are cached by the library's version, which a rolled-back test transaction
+    can bring back: every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
