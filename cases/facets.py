@@ -8,9 +8,8 @@ a filter are cached until the next change to any case (``cache_key``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import hashlib
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count

@@ -37,7 +37,7 @@ class Region(models.Model):
         names, region = [], self
         while region is not None:
             names.append(region.name)
-            region = region.parent
+            region = region.parent if region.parent_id != region.code else None
         return " › ".join(reversed(names))
 
     def lineage(self) -> dict[str, "Region | None"]:
@@ -46,7 +46,7 @@ class Region(models.Model):
         region = self
         while region is not None:
             out[region.level] = region
-            region = region.parent
+            region = region.parent if region.parent_id != region.code else None
         return out
 
 
@@ -314,6 +314,9 @@ class LibraryState(models.Model):
     facet counts are keyed on it, so an edit is visible at once everywhere."""
 
     version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"library version {self.version}"
 
 
 def library_version() -> int:

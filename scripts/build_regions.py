@@ -75,6 +75,9 @@ def build(package: Path) -> list[dict]:
         code = row["code"]
         if code[4] == "7":  # development zones and other functional areas
             continue
+        if code == cities[row["cityCode"]]:
+            continue  # a prefecture-level city without counties (东莞, 中山, 儋州) is listed as its own area
+
         regions[code] = {"code": code, "name": row["name"], "level": "county", "parent": cities[row["cityCode"]]}
     return sorted(regions.values(), key=lambda r: r["code"])
 

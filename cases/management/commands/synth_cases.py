@@ -164,12 +164,16 @@ def synthesize(count: int, seed: int, templates: list[Case], progress=None) -> i
         with transaction.atomic():
             created = Case.objects.bulk_create(batch)
             Case.themes.through.objects.bulk_create(
-                [Case.themes.through(case_id=c.pk, theme_id=t.pk) for c, (ts, _) in zip(created, relations) for t in ts]
+                [
+                    Case.themes.through(case_id=c.pk, theme_id=t.pk)
+                    for c, (ts, _) in zip(created, relations, strict=True)
+                    for t in ts
+                ]
             )
             TaggedItem.objects.bulk_create(
                 [
                     TaggedItem(content_type=case_type, object_id=c.pk, tag=tags[name])
-                    for c, (_, names) in zip(created, relations)
+                    for c, (_, names) in zip(created, relations, strict=True)
                     for name in names
                 ]
             )
