@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install lint format regions vendor messages test-postgres clean
+.PHONY: run test install lint format regions vendor messages test-postgres clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .coverage
+
+# Performance at library scale (issue 6): BENCH_CASES (100000) and BENCH_REQUESTS (200) per scenario.
+bench: install
+	$(BIN)/python bench/run.py

@@ -17,10 +17,10 @@ from collections import Counter
 from functools import lru_cache
 
 import jieba
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import F, IntegerField, Q, Value, When
+from django.db.models import IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from .ingest.chinese import to_simplified
@@ -82,15 +82,21 @@ def search_vector() -> SearchVector:
 
 
 def apply(queryset, query: str):
-    """Cases matching every token of ``query``, annotated with ``rank``."""
+    """Cases matching every token of ``query``, annotated with ``rank``.
+
+    The rank is the same on both databases and cheap at any size: a token in
+    the title weighs TITLE_WEIGHT, one only in the text 1.  (ts_rank would
+    read every matching row's whole tsvector: 320 ms for 23,000 matches.)"""
     tokens = query_tokens(query)
     if not tokens:
         return queryset.annotate(rank=Value(0, output_field=IntegerField()))
     if connection.vendor == "postgresql":
+        # The expression is the GIN index's own (migration 0003), so the index answers the match.
         ts_query = SearchQuery(" & ".join(tokens), search_type="raw", config="simple")
-        return queryset.annotate(search=search_vector(), rank=SearchRank(F("search"), ts_query)).filter(search=ts_query)
-    for token in tokens:
-        queryset = queryset.filter(Q(search_title__contains=f" {token} ") | Q(search_body__contains=f" {token} "))
+        queryset = queryset.alias(search=search_vector()).filter(search=ts_query)
+    else:
+        for token in tokens:
+            queryset = queryset.filter(Q(search_title__contains=f" {token} ") | Q(search_body__contains=f" {token} "))
     rank = sum(
         (When_(When(search_title__contains=f" {t} ", then=Value(TITLE_WEIGHT)), default=Value(1)) for t in tokens),
         start=Value(0),

@@ -1,10 +1,18 @@
 import io
 
 import segno
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q
-from django.http import FileResponse, HttpResponse, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.db.models import Count, F
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
-from .facets import active_filters, counts, facets
+from .facets import active_filters, cache_key, counts, facets
 from .filters import CaseFilter, InvalidFilter, ignored_filters
 from .models import Case, Region, Source, Theme
 from .search import highlight, place_suggestion
@@ -35,17 +43,20 @@ class CountedPaginator(Paginator):
 @require_GET
 def home(request):
     published = Case.objects.published()
-    published_filter = Q(case__status=Case.Status.PUBLISHED)
-    province_counts = (
-        published.exclude(province=None).values_list("province").annotate(n=Count("pk")).order_by("province")
-    )
+    # The unfiltered list's counts, cached with it until the next edit (facets.counts).
+    counted = counts(published, QueryDict())
+    by_theme = dict(counted["theme"])
+    themes = list(Theme.objects.order_by("position"))
+    for theme in themes:
+        theme.n = by_theme.get(theme.slug, 0)
+    province_counts = sorted(counted["province"])
     names = dict(Region.objects.filter(level="province").values_list("code", "name"))
     context = {
-        "total": published.count(),
-        "themes": Theme.objects.annotate(n=Count("case", filter=published_filter)).order_by("position"),
+        "total": counted["total"],
+        "themes": themes,
         "provinces": [(code, names[code], n) for code, n in province_counts],
         "province_counts": dict(province_counts),
-        "newest": published.with_related().order_by(F("year").desc(nulls_last=True), "-created", "-pk")[:6],
+        "newest": published.with_related().order_by(F("year").desc(nulls_last=True), "-pk")[:6],
     }
     return render(request, "cases/home.html", context)
 
@@ -132,8 +143,32 @@ def case_qr(request, pk):
 @require_GET
 def stats(request):
     """Province × theme counts, cases per year and per type: as tables, and as charts."""
-    published = Case.objects.published()
     themes = list(Theme.objects.all())
+    key = cache_key("stats", QueryDict())
+    data = cache.get(key)
+    if data is None:
+        data = _stats_counts()
+        cache.set(key, data, 3600)
+    grid, by_year, type_counts = data
+    names = dict(Region.objects.filter(level="province").values_list("code", "name"))
+    rows = [
+        (code, names[code], [(theme, grid[code].get(theme.slug, 0)) for theme in themes], sum(grid[code].values()))
+        for code in sorted(grid)
+    ]
+    type_names = dict(Case.DocType.choices)
+    by_type = [(code, type_names[code], n) for code, n in type_counts]
+    chart_data = {
+        "years": [str(y) for y, _ in by_year],
+        "year_counts": [n for _, n in by_year],
+        "types": [str(label) for _, label, _ in by_type],
+        "type_counts": [n for _, _, n in by_type],
+    }
+    context = {"themes": themes, "rows": rows, "by_year": by_year, "by_type": by_type, "chart_data": chart_data}
+    return render(request, "cases/stats.html", context)
+
+
+def _stats_counts():
+    published = Case.objects.published()
     cells = (
         published.exclude(province=None)
         .values_list("province", "themes__slug")
@@ -143,25 +178,9 @@ def stats(request):
     grid: dict[str, dict[str, int]] = {}
     for province, slug, n in cells:
         grid.setdefault(province, {})[slug] = n
-    names = dict(Region.objects.filter(level="province").values_list("code", "name"))
-    rows = [
-        (code, names[code], [(theme, grid[code].get(theme.slug, 0)) for theme in themes], sum(grid[code].values()))
-        for code in sorted(grid)
-    ]
     by_year = list(published.exclude(year=None).values_list("year").annotate(n=Count("pk")).order_by("year"))
-    type_names = dict(Case.DocType.choices)
-    by_type = [
-        (code, type_names[code], n)
-        for code, n in published.values_list("doc_type").annotate(n=Count("pk")).order_by("-n", "doc_type")
-    ]
-    chart_data = {
-        "years": [str(y) for y, _ in by_year],
-        "year_counts": [n for _, n in by_year],
-        "types": [str(label) for _, label, _ in by_type],
-        "type_counts": [n for _, _, n in by_type],
-    }
-    context = {"themes": themes, "rows": rows, "by_year": by_year, "by_type": by_type, "chart_data": chart_data}
-    return render(request, "cases/stats.html", context)
+    type_counts = list(published.values_list("doc_type").annotate(n=Count("pk")).order_by("-n", "doc_type"))
+    return grid, by_year, type_counts
 
 
 @require_POST
@@ -295,6 +314,16 @@ def list_docx(request):
         queryset.with_related(), lambda case: _short_url(request, case), "乡村公共服务案例汇编", filters_text
     )
     return _docx_response(data, "cases")
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read everything public; the admin is not for them.  Touches no database."""
+    from django.conf import settings
+
+    lines = ["User-agent: *", f"Disallow: /{settings.ADMIN_URL}", "Disallow: /api/", ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def server_error(request):

@@ -1,0 +1,132 @@
+"""Performance rules that can be checked without timing anything:
+query counts per page that do not grow with the library, the indexes, and
+PostgreSQL's plans (the benchmark itself is `make bench`)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.management.commands.synth_cases import synthesize
+from cases.models import Case
+
+PAGES = [
+    "/",
+    "/cases/",
+    "/cases/?province=330000",
+    "/cases/?theme=elderly-care",
+    "/cases/?province=510000&theme=education&year_min=2015&year_max=2020",
+    "/cases/?q=养老",
+    "/cases/?q=农村+养老",
+    "/cases/?q=养老&province=330000",
+    "/stats/",
+    "/api/cases/?province=330000",
+    "/api/facets/?theme=education",
+]
+# Queries per page with an empty cache (cold) and with the counts cached (warm).
+BUDGET = {"cold": 22, "warm": 16}
+
+
+def query_counts(client, path):
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(path).status_code == 200, path
+    with CaptureQueriesContext(connection) as warm:
+        client.get(path)
+    return len(cold), len(warm)
+
+
+def test_query_counts_do_not_grow_with_the_library(seeded, client):
+    before = {path: query_counts(client, path) for path in PAGES}
+    templates = list(Case.objects.published().exclude(body="").prefetch_related("themes", "tags").order_by("pk"))
+    synthesize(300, seed=7, templates=templates)
+    assert Case.objects.published().count() > 300
+    after = {path: query_counts(client, path) for path in PAGES}
+    assert after == before
+    for path, (cold, warm) in after.items():
+        assert cold <= BUDGET["cold"] and warm <= BUDGET["warm"], (path, cold, warm)
+        if not path.startswith("/api/cases/"):  # the API's page counts its own (indexed) rows
+            assert warm < cold, path  # the counts come from the cache
+
+
+def test_cached_counts_follow_every_edit(seeded, client):
+    case = Case.objects.published().filter(province="330000").first()
+    page = client.get("/cases/?province=330000").content.decode()
+    total = Case.objects.published().filter(province="330000").count()
+    assert f'id="total">{total}<' in page
+    case.status = Case.Status.REVIEW
+    case.save()  # bumps the library version
+    page = client.get("/cases/?province=330000").content.decode()
+    assert f'id="total">{total - 1}<' in page
+    case.themes.clear()  # relations too
+    assert client.get("/api/facets/?province=330000").status_code == 200
+
+
+def test_a_synthetic_corpus_is_reproducible_and_removable(seeded):
+    from cases.management.commands.synth_cases import clear_synthetic
+
+    templates = list(Case.objects.published().exclude(body="").prefetch_related("themes", "tags").order_by("pk"))
+    synthesize(50, seed=3, templates=templates)
+    first = list(
+        Case.objects.filter(slug__startswith="synth-3-").order_by("slug").values_list("title", "county", "year")
+    )
+    assert len(first) == 50 and len({c for _t, c, _y in first}) > 30  # spread over many counties
+    assert clear_synthetic() == 50
+    synthesize(50, seed=3, templates=templates)
+    again = list(
+        Case.objects.filter(slug__startswith="synth-3-").order_by("slug").values_list("title", "county", "year")
+    )
+    assert again == first
+    case = Case.objects.filter(slug__startswith="synth-3-").first()
+    assert Case.objects.search(case.title.split("：")[1][:4]).filter(pk=case.pk).exists()  # tokens were stored
+
+
+def index_names():
+    with connection.cursor() as cursor:
+        return {
+            name
+            for constraint in connection.introspection.get_constraints(cursor, "cases_case").items()
+            for name in [constraint[0]]
+            if constraint[1]["index"]
+        }
+
+
+def test_the_list_indexes_exist(seeded):
+    names = index_names()
+    assert {"case_published_newest", "case_published_province_newest"} <= names
+    if connection.vendor == "postgresql":
+        assert "cases_case_search_gin" in names
+
+
+postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL plans")
+
+
+def explain(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # would the index be used: does it match?
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@postgres_only
+def test_the_portals_connections_use_a_low_random_page_cost(seeded):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@postgres_only
+def test_search_and_list_queries_match_their_indexes(seeded):
+    from django.http import QueryDict
+
+    from cases.filters import CaseFilter
+
+    search = CaseFilter(QueryDict("q=养老"), queryset=Case.objects.published()).qs
+    assert "cases_case_search_gin" in explain(search.values("pk"))
+    newest = CaseFilter(QueryDict(""), queryset=Case.objects.published()).qs[:20]
+    assert "case_published_newest" in explain(newest)
+    province = CaseFilter(QueryDict("province=330000"), queryset=Case.objects.published()).qs[:20]
+    assert "case_published_province_newest" in explain(province)
