@@ -19,7 +19,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import serializers
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q
@@ -120,6 +119,27 @@ def _quiet_history() -> Iterator[None]:
             m2m_changed.connect(receiver, sender=sender)
 
 
+def _advance_sequences(models) -> None:
+    """Move each sequence past the highest restored id, never backwards (sequences are not
+    transactional: a sequence moved back would hand out ids that exist elsewhere)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite's AUTOINCREMENT follows the largest id by itself
+    with connection.cursor() as cursor:
+        for model in models:
+            pk = model._meta.pk
+            if pk.get_internal_type() not in ("AutoField", "BigAutoField"):
+                continue
+            table, column = model._meta.db_table, pk.column
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            sequence = cursor.fetchone()[0]
+            if sequence:
+                cursor.execute(
+                    f'SELECT setval(%s, GREATEST((SELECT COALESCE(MAX("{column}"), 1) FROM "{table}"), '
+                    f"(SELECT last_value FROM {sequence})))",
+                    [sequence],
+                )
+
+
 def _placeholder_users(objects: dict) -> None:
     """History names its editors; a backup made without accounts gets inactive
     placeholders for them, so that who changed what is not lost."""
@@ -156,10 +176,7 @@ def load(stream) -> dict[str, int]:
                 restored_models.add(type(item.object))
             counts[label] = len(objects)
         # Explicit primary keys leave PostgreSQL's sequences behind: move them past the restored rows.
-        statements = connection.ops.sequence_reset_sql(no_style(), list(restored_models))
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+        _advance_sequences(restored_models)
     expected = document.get("counts", {})
     if any(counts.get(k) != v for k, v in expected.items()):
         raise BackupError(f"restored counts {counts} differ from the backup's {expected}")

@@ -14,6 +14,10 @@ class ThemeFilter(django_filters.ModelMultipleChoiceFilter):
     """Theme slugs, several allowed (``theme=elderly-care&theme=health``), combined with AND."""
 
 
+# 北京, 天津, 上海, 重庆: their districts hang on the province itself (GB/T 2260).
+MUNICIPALITIES = {"110000", "120000", "310000", "500000"}
+
+
 class CaseFilter(django_filters.FilterSet):
     """The one definition of a filtered case list: pages, facets, exports and API.
 
@@ -75,7 +79,10 @@ class CaseFilter(django_filters.FilterSet):
         chosen = {self.data.get(k) for k in ("province", "prefecture", "county")} if self.data else set()
         if not province:
             fields["prefecture"].queryset = Region.objects.filter(code__in=chosen)
-        if not (province or prefecture):
+        municipality = province in MUNICIPALITIES
+        if not (prefecture or municipality):
+            # A province has up to 180 counties: they are offered once its prefecture is chosen
+            # (municipalities such as 北京市 have no prefectures: their districts at once).
             fields["county"].queryset = Region.objects.filter(code__in=chosen)
 
     def filter_q(self, queryset, name, value):

@@ -107,22 +107,42 @@ class CaseQuerySet(models.QuerySet):
 
         return search.apply(self, query)
 
-    def related_to(self, case: "Case", limit: int = 5):
+    def related_to(self, case: "Case", limit: int = 5, candidates: int = 200):
         """Published cases sharing its themes; among them, those sharing more
-        themes, then more keywords (similar text), then in the same province."""
+        themes, then more keywords (similar text), then in the same province.
 
+        Only a bounded set is ranked, whatever the library's size: the cases
+        sharing most keywords with it (one indexed GROUP BY on the tag links),
+        or, for a case without keywords, the newest in its province."""
+        from django.contrib.contenttypes.models import ContentType
+
+        tag_ids = list(case.tags.values_list("pk", flat=True))
+        if tag_ids:
+            pool = (
+                TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Case), tag_id__in=tag_ids)
+                .exclude(object_id=case.pk)
+                .values("object_id")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "-object_id")
+                .values_list("object_id", flat=True)[:candidates]
+            )
+        else:
+            newest = self.published().filter(province=case.province_id).order_by("-year", "-pk")
+            pool = newest.values_list("pk", flat=True)[:candidates]
         same_place = (
             Choice(When(province=case.province_id, then=Value(1)), default=Value(0), output_field=IntegerField())
             if case.province_id
             else Value(0, output_field=IntegerField())
         )
+        themes = case.themes.all()
         return (
             self.published()
+            .filter(pk__in=list(pool))
             .exclude(pk=case.pk)
-            .filter(themes__in=case.themes.all())
+            .filter(themes__in=themes)
             .annotate(
-                shared=Count("themes", filter=Q(themes__in=case.themes.all()), distinct=True),
-                similar=Count("tagged_items", filter=Q(tagged_items__tag__in=case.tags.all()), distinct=True),
+                shared=Count("themes", filter=Q(themes__in=themes), distinct=True),
+                similar=Count("tagged_items", filter=Q(tagged_items__tag__in=tag_ids), distinct=True),
                 near=same_place,
             )
             .order_by("-shared", "-similar", "-near", "-year", "pk")[:limit]

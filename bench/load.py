@@ -1,0 +1,263 @@
+"""A load test on loopback: LOAD_USERS simulated readers (default 50) browse,
+search and export for LOAD_SECONDS (default 60) while one editor saves
+cases through the admin; then every edit is checked to be in the database.
+
+    python bench/load.py            # after `make bench` (same database, same corpus)
+
+Readers pause 0.5–2 s between pages, like people.  The portal runs under
+gunicorn in production settings.  Prints the error count, p50/p95/max per
+kind of page, and the editor's saves; exits non-zero on any error or lost edit.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as bench  # noqa: E402
+
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+EDITOR_PASSWORD = "Bench-editor-2026!"
+
+PROVINCES = ["110000", "330000", "510000", "440000", "430000", "370000", "620000", "650000"]
+THEMES = ["elderly-care", "education", "water-supply", "living-environment", "left-behind-children", "health"]
+WORDS = ["养老", "农村 养老", "教育", "供水", "留守儿童", "垃圾分类", "暖心食堂", "卫生院", "便民服务", "互助"]
+
+
+def reader_path(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
+    roll = rng.random()
+    if roll < 0.10:
+        return "home", "/"
+    if roll < 0.40:
+        params = {"province": rng.choice(PROVINCES)}
+        if rng.random() < 0.5:
+            params["theme"] = rng.choice(THEMES)
+        if rng.random() < 0.3:
+            year = rng.randint(2010, 2022)
+            params.update(year_min=year, year_max=year + 3)
+        if rng.random() < 0.3:
+            params["page"] = rng.randint(2, 5)
+        return "list", "/cases/?" + urllib.parse.urlencode(params)
+    if roll < 0.70:
+        params = {"q": rng.choice(WORDS)}
+        if rng.random() < 0.4:
+            params["province"] = rng.choice(PROVINCES)
+        return "search", "/cases/?" + urllib.parse.urlencode(params)
+    if roll < 0.88:
+        return "case", f"/cases/{rng.choice(slugs)}/"
+    if roll < 0.95:
+        return "api", "/api/cases/?" + urllib.parse.urlencode({"province": rng.choice(PROVINCES)})
+    params = {"province": rng.choice(PROVINCES), "theme": rng.choice(THEMES)}
+    return "export", "/cases/export.csv?" + urllib.parse.urlencode(params)
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = {}
+        self.errors: list[str] = []
+
+    def add(self, kind: str, ms: float):
+        with self.lock:
+            self.times.setdefault(kind, []).append(ms)
+
+    def error(self, message: str):
+        with self.lock:
+            self.errors.append(message)
+
+
+def reader(base: str, slugs: list[str], stats: Stats, deadline: float, seed: int):
+    rng = random.Random(seed)
+    time.sleep(rng.random() * 2)
+    while time.monotonic() < deadline:
+        kind, path = reader_path(rng, slugs)
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(base + path, timeout=60) as response:
+                while response.read(1 << 16):
+                    pass
+                if response.status != 200:
+                    stats.error(f"{response.status} {path}")
+        except (urllib.error.URLError, OSError) as error:
+            stats.error(f"{error} {path}")
+            continue
+        stats.add(kind, (time.perf_counter() - started) * 1000)
+        time.sleep(rng.uniform(0.5, 2.0))
+
+
+class FormParser(html.parser.HTMLParser):
+    """The fields of the admin's case form, as a browser would post them."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "checkbox", "file"):
+            self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "input" and a.get("type") == "checkbox" and "checked" in a and a.get("name"):
+            self.fields.append((a["name"], a.get("value", "on")))
+        elif tag == "textarea":
+            self._textarea, self._text = a.get("name"), []
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea:
+            self.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+
+def editor(base: str, case_ids: list[int], stats: Stats, deadline: float, saved: dict[int, str]):
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def form_of(url):
+        with opener.open(url, timeout=60) as response:
+            parser = FormParser()
+            parser.feed(response.read().decode())
+            return parser.fields
+
+    fields = dict(form_of(base + "/admin/login/"))
+    data = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
+            "username": "bench-editor",
+            "password": EDITOR_PASSWORD,
+            "next": "/admin/",
+        }  # fmt: skip
+    ).encode()
+    opener.open(urllib.request.Request(base + "/admin/login/", data, headers={"Referer": base + "/admin/login/"}))
+    n = 0
+    while time.monotonic() < deadline:
+        case_id = case_ids[n % len(case_ids)]
+        n += 1
+        url = f"{base}/admin/cases/case/{case_id}/change/"
+        started = time.perf_counter()
+        try:
+            fields = [(k, v) for k, v in form_of(url) if not k.startswith("_")]
+            values = dict(fields)
+            title = values["title"].split("［压测")[0] + f"［压测 {n}］"
+            posted = [(k, title if k == "title" else v) for k, v in fields] + [("_continue", "1")]
+            request = urllib.request.Request(url, urllib.parse.urlencode(posted).encode(), headers={"Referer": url})
+            with opener.open(request, timeout=60) as response:
+                page = response.read().decode()
+                if "errornote" in page or "/change/" not in response.url:
+                    stats.error(f"editor save refused for case {case_id}")
+                else:
+                    saved[case_id] = title
+        except (urllib.error.URLError, OSError, KeyError) as error:
+            stats.error(f"editor: {error}")
+            continue
+        stats.add("editor save", (time.perf_counter() - started) * 1000)
+        time.sleep(1.0)
+
+
+def main() -> int:
+    import psycopg
+
+    bench.manage("create_editor", "bench-editor", "--role", "editor", "--password", EDITOR_PASSWORD)
+    with psycopg.connect(bench.DATABASE_URL) as conn:
+        slugs = [r[0] for r in conn.execute(
+            "SELECT slug FROM cases_case WHERE status = 'published' ORDER BY random() LIMIT 2000")]  # fmt: skip
+        case_ids = [r[0] for r in conn.execute(
+            "SELECT id FROM cases_case WHERE status = 'published' AND slug LIKE 'synth-%' ORDER BY id LIMIT 20")]  # fmt: skip
+        conn.execute("DELETE FROM axes_accessattempt")
+        conn.commit()
+    port = bench.free_port()
+    server = bench.Server(
+        [
+            bench.PYTHON,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "--preload",
+            "-w",
+            "2",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+        ],  # fmt: skip
+        f"http://127.0.0.1:{port}/robots.txt",
+        environ=bench.env(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    stats, saved = Stats(), {}
+    deadline = time.monotonic() + SECONDS
+    threads = [threading.Thread(target=reader, args=(base, slugs, stats, deadline, i)) for i in range(USERS)]
+    threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.stop()
+
+    with psycopg.connect(bench.DATABASE_URL) as conn:
+        titles = dict(conn.execute("SELECT id, title FROM cases_case WHERE id = ANY(%s)", [list(saved)]).fetchall())
+    lost = [case_id for case_id, title in saved.items() if titles.get(case_id) != title]
+    summary = {"users": USERS, "seconds": SECONDS, "errors": len(stats.errors), "lost_edits": len(lost)}
+    rows = []
+    for kind, times in sorted(stats.times.items()):
+        times.sort()
+        rows.append(
+            {
+                "kind": kind,
+                "requests": len(times),
+                "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+                "max_ms": round(times[-1], 1),
+            }
+        )
+    summary["requests"] = sum(r["requests"] for r in rows)
+    summary["editor_saves"] = next((r["requests"] for r in rows if r["kind"] == "editor save"), 0)
+    summary["pages"] = rows
+    summary["first_errors"] = stats.errors[:10]
+    bench.RESULTS.mkdir(parents=True, exist_ok=True)
+    (bench.RESULTS / "load.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    lines = [
+        f"Load test: {USERS} readers + 1 editor for {SECONDS} s — {summary['requests']} requests, "
+        f"{summary['errors']} errors, {summary['editor_saves']} editor saves, {len(lost)} lost edits.",
+        "",
+        "| page | requests | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+    ] + [f"| {r['kind']} | {r['requests']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} |" for r in rows]
+    table = "\n".join(lines) + "\n"
+    (bench.RESULTS / "load.md").write_text(table, encoding="utf-8")
+    print(table)
+    if stats.errors:
+        print("errors:", *stats.errors[:10], sep="\n  ")
+    return 1 if stats.errors or lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
