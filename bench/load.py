@@ -191,21 +191,7 @@ def main() -> int:
         conn.commit()
     port = bench.free_port()
     server = bench.Server(
-        [
-            bench.PYTHON,
-            "-m",
-            "gunicorn",
-            "portal.wsgi",
-            "--preload",
-            "-w",
-            "2",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-        ],  # fmt: skip
+        bench.gunicorn_command(port, threads=4),
         f"http://127.0.0.1:{port}/robots.txt",
         environ=bench.env(),
     )

@@ -160,12 +160,31 @@ class _Echo:
         return value
 
 
+def _batched(lines: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """Lines gathered into pieces of about ``size`` characters: one write to the
+    socket per piece instead of one per case."""
+    buffer, length = [], 0
+    for line in lines:
+        buffer.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(buffer)
+            buffer, length = [], 0
+    if buffer:
+        yield "".join(buffer)
+
+
 def csv_stream(rows: Iterable[dict]) -> Iterator[str]:
     """UTF-8 CSV with a BOM (Excel on Chinese Windows), one line per case."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(TABULAR_FIELDS)
-    for row in rows:
-        yield writer.writerow([neutralize(row[f]) for f in TABULAR_FIELDS])
+    fields = TABULAR_FIELDS
+
+    def lines():
+        yield "\ufeff" + writer.writerow(fields)
+        for row in rows:
+            yield writer.writerow([neutralize(row[f]) for f in fields])
+
+    return _batched(lines())
 
 
 def meta(filters: dict, count: int | None = None) -> dict:
@@ -181,10 +200,14 @@ def meta(filters: dict, count: int | None = None) -> dict:
 
 def json_stream(rows: Iterable[dict], filters: dict, count: int) -> Iterator[str]:
     """``{"meta": …, "cases": [...]}``, written one case at a time."""
-    yield '{"meta": ' + json.dumps(meta(filters, count), ensure_ascii=False) + ', "cases": ['
-    for i, row in enumerate(rows):
-        yield ("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)
-    yield "\n]}\n"
+
+    def pieces():
+        yield '{"meta": ' + json.dumps(meta(filters, count), ensure_ascii=False) + ', "cases": ['
+        for i, row in enumerate(rows):
+            yield ("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)
+        yield "\n]}\n"
+
+    return _batched(pieces())
 
 
 COLUMN_WIDTHS = {"title": 40, "summary": 60, "background": 40, "measures": 40, "outcomes": 40, "body": 60,
