@@ -179,12 +179,8 @@ def csv_stream(rows: Iterable[dict]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     fields = TABULAR_FIELDS
 
-    def lines():
-        yield "\ufeff" + writer.writerow(fields)
-        for row in rows:
-            yield writer.writerow([neutralize(row[f]) for f in fields])
-
-    return _batched(lines())
+    yield "\ufeff" + writer.writerow(fields)  # at once: the download starts before the first query
+    yield from _batched(writer.writerow([neutralize(row[f]) for f in fields]) for row in rows)
 
 
 def meta(filters: dict, count: int | None = None) -> dict:
@@ -201,13 +197,9 @@ def meta(filters: dict, count: int | None = None) -> dict:
 def json_stream(rows: Iterable[dict], filters: dict, count: int) -> Iterator[str]:
     """``{"meta": …, "cases": [...]}``, written one case at a time."""
 
-    def pieces():
-        yield '{"meta": ' + json.dumps(meta(filters, count), ensure_ascii=False) + ', "cases": ['
-        for i, row in enumerate(rows):
-            yield ("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False)
-        yield "\n]}\n"
-
-    return _batched(pieces())
+    yield '{"meta": ' + json.dumps(meta(filters, count), ensure_ascii=False) + ', "cases": ['
+    yield from _batched(("," if i else "") + "\n" + json.dumps(row, ensure_ascii=False) for i, row in enumerate(rows))
+    yield "\n]}\n"
 
 
 COLUMN_WIDTHS = {"title": 40, "summary": 60, "background": 40, "measures": 40, "outcomes": 40, "body": 60,

@@ -44,8 +44,13 @@ class CaseFilter(django_filters.FilterSet):
         label=_("主题"),
         widget=forms.CheckboxSelectMultiple,
     )
+    # Keywords are many (and reached through their links): typed, not chosen from a list of all of them.
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", to_field_name="name", queryset=Tag.objects.all(), label=_("关键词标签")
+        field_name="tags",
+        to_field_name="name",
+        queryset=Tag.objects.all(),
+        label=_("关键词标签"),
+        widget=forms.TextInput,
     )
     doc_type = django_filters.ChoiceFilter(choices=Case.DocType.choices, label=_("类型"), empty_label=_("全部类型"))
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年份"))
@@ -79,6 +84,12 @@ class CaseFilter(django_filters.FilterSet):
         chosen = {self.data.get(k) for k in ("province", "prefecture", "county")} if self.data else set()
         if not province:
             fields["prefecture"].queryset = Region.objects.filter(code__in=chosen)
+        # Sources are reached from a source's page: only the chosen one is offered.
+        fields["source"].queryset = (
+            Source.objects.filter(pk__in=[v for v in [self.data.get("source")] if v and v.isdigit()])
+            if self.data
+            else Source.objects.none()
+        )
         municipality = province in MUNICIPALITIES
         if not (prefecture or municipality):
             # A province has up to 180 counties: they are offered once its prefecture is chosen
