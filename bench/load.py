@@ -30,11 +30,17 @@ import run as bench  # noqa: E402
 
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
-EDITOR_PASSWORD = "Bench-editor-2026!"
+EDITOR = os.environ.get("LOAD_EDITOR", "1") == "1"  # LOAD_EDITOR=0: readers only
+EDITOR_PASSWORD = "Loopback-load-2026!"
 
 PROVINCES = ["110000", "330000", "510000", "440000", "430000", "370000", "620000", "650000"]
 THEMES = ["elderly-care", "education", "water-supply", "living-environment", "left-behind-children", "health"]
 WORDS = ["养老", "农村 养老", "教育", "供水", "留守儿童", "垃圾分类", "暖心食堂", "卫生院", "便民服务", "互助"]
+
+
+def popular(rng: random.Random, values: list):
+    """Readers favour a few provinces, themes and words (a Zipf-like 1/rank popularity)."""
+    return rng.choices(values, weights=[1 / (i + 1) for i in range(len(values))])[0]
 
 
 def reader_path(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
@@ -42,25 +48,25 @@ def reader_path(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
     if roll < 0.10:
         return "home", "/"
     if roll < 0.40:
-        params = {"province": rng.choice(PROVINCES)}
+        params = {"province": popular(rng, PROVINCES)}
         if rng.random() < 0.5:
-            params["theme"] = rng.choice(THEMES)
-        if rng.random() < 0.3:
-            year = rng.randint(2010, 2022)
-            params.update(year_min=year, year_max=year + 3)
+            params["theme"] = popular(rng, THEMES)
+        if rng.random() < 0.2:
+            year = rng.choice([2015, 2020])
+            params.update(year_min=year, year_max=year + 5)
         if rng.random() < 0.3:
             params["page"] = rng.randint(2, 5)
         return "list", "/cases/?" + urllib.parse.urlencode(params)
     if roll < 0.70:
-        params = {"q": rng.choice(WORDS)}
+        params = {"q": popular(rng, WORDS)}
         if rng.random() < 0.4:
-            params["province"] = rng.choice(PROVINCES)
+            params["province"] = popular(rng, PROVINCES)
         return "search", "/cases/?" + urllib.parse.urlencode(params)
     if roll < 0.88:
         return "case", f"/cases/{rng.choice(slugs)}/"
     if roll < 0.95:
-        return "api", "/api/cases/?" + urllib.parse.urlencode({"province": rng.choice(PROVINCES)})
-    params = {"province": rng.choice(PROVINCES), "theme": rng.choice(THEMES)}
+        return "api", "/api/cases/?" + urllib.parse.urlencode({"province": popular(rng, PROVINCES)})
+    params = {"province": popular(rng, PROVINCES), "theme": popular(rng, THEMES)}
     return "export", "/cases/export.csv?" + urllib.parse.urlencode(params)
 
 
@@ -199,7 +205,8 @@ def main() -> int:
     stats, saved = Stats(), {}
     deadline = time.monotonic() + SECONDS
     threads = [threading.Thread(target=reader, args=(base, slugs, stats, deadline, i)) for i in range(USERS)]
-    threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
+    if EDITOR:
+        threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
     try:
         for t in threads:
             t.start()

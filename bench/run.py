@@ -81,6 +81,7 @@ def env(**extra) -> dict:
         "SECRET_KEY": "bench-" + "k" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",  # plain HTTP on loopback: the editor's session cookie must come back
         **extra,
     }
 
