@@ -238,7 +238,8 @@ def main() -> int:
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
     (bench.RESULTS / "load.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     lines = [
-        f"Load test: {USERS} readers + 1 editor for {SECONDS} s — {summary['requests']} requests, "
+        f"Load test: {USERS} readers{' + 1 editor' if EDITOR else ' (no editor)'} for {SECONDS} s — "
+        f"{summary['requests']} requests, "
         f"{summary['errors']} errors, {summary['editor_saves']} editor saves, {len(lost)} lost edits.",
         "",
         "| page | requests | p50 ms | p95 ms | max ms |",
