@@ -200,32 +200,26 @@ def worker_pids(master: int) -> list[int]:
     return [int(p) for p in out]
 
 
-def peak_rss_mb(pid: int) -> float:
+def _proc_mb(pid: int, file: str, key: str) -> float:
+    """A memory figure of a process from /proc, in MB (0 when the process is gone)."""
     try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        lines = Path(f"/proc/{pid}/{file}").read_text().splitlines()
     except OSError:
-        return 0.0  # the worker is gone
-    for line in lines:
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith(key + ":")), 0.0)
+
+
+def peak_rss_mb(pid: int) -> float:
+    return _proc_mb(pid, "status", "VmHWM")
 
 
 def current_rss_mb(pid: int) -> float:
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return 0.0
-    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("VmRSS:")), 0.0)
+    return _proc_mb(pid, "status", "VmRSS")
 
 
 def pss_mb(pid: int) -> float:
     """Proportional set size: shared pages (the preloaded app) divided among the processes sharing them."""
-    try:
-        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
-    except OSError:
-        return 0.0
-    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith("Pss:")), 0.0)
+    return _proc_mb(pid, "smaps_rollup", "Pss")
 
 
 def reset_peak_rss(pid: int) -> None:
