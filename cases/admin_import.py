@@ -392,7 +392,7 @@ def _region(row: dict) -> tuple[Region | None, str | None]:
     for level, name in zip(("province", "prefecture", "county"), names, strict=True):
         if not name:
             continue
-        candidates = Region.objects.filter(Q_name(name), level=level)
+        candidates = Region.objects.filter(_name_match(name), level=level)
         if found is not None:
             candidates = candidates.filter(code__in=_descendants(found))
         match = list(candidates[:2])
@@ -405,7 +405,8 @@ def _region(row: dict) -> tuple[Region | None, str | None]:
     return found, None
 
 
-def Q_name(name: str):
+def _name_match(name: str):
+    """A region called ``name``, with or without its suffix (浙江 → 浙江省), or by a former name."""
     from django.db.models import Q
 
     return (
@@ -464,7 +465,7 @@ def validate_rows(rows: list[dict]) -> list[RowReport]:
     return reports
 
 
-def _save_rows(reports: list[RowReport], file_name: str, data: bytes, user) -> tuple[Source, int]:
+def _save_rows(reports: list[RowReport], file_name: str, data: bytes) -> tuple[Source, int]:
     from .history import new_slug
 
     sha = hashlib.sha256(data).hexdigest()
@@ -530,7 +531,7 @@ def sheet_view(admin):
                 messages.warning(request, _("这个表格已经导入过，没有重复导入。"))
                 return HttpResponseRedirect(reverse("admin:cases_case_changelist"))
             reports = validate_rows(read_sheet(payload["name"], data))  # again: the library may have changed
-            source, created = _save_rows(reports, payload["name"], data, request.user)
+            source, created = _save_rows(reports, payload["name"], data)
             skipped = sum(1 for r in reports if not r.ok)
             messages.success(
                 request,
