@@ -11,6 +11,7 @@ permissions and content types), so a restore needs nothing but the schema.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Q
@@ -33,6 +35,17 @@ VERSION = 1
 
 class BackupError(Exception):
     pass
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (it cuts them to
+    milliseconds, so a backup would not give back the same timestamps)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 def _regions_in_use():
@@ -96,6 +109,7 @@ def dump(stream, include_users: bool = True) -> dict[str, int]:
             use_natural_foreign_keys=True,
             use_natural_primary_keys=label.startswith("auth."),
             ensure_ascii=False,
+            cls=ExactJSONEncoder,
         )
         stream.write(",\n" if i + 1 < len(sections) else "\n")
     stream.write(" }\n}\n")

@@ -24,6 +24,16 @@ def comparable(text: str) -> dict:
     return document
 
 
+def differences(second: dict, first: dict, label: str) -> list:
+    """(pk, field, restored value, original value) for each field that differs."""
+    found = []
+    for after, before in zip(second["objects"][label], first["objects"][label], strict=False):
+        for name in sorted(set(after["fields"]) | set(before["fields"])):
+            if after["fields"].get(name) != before["fields"].get(name):
+                found.append((after["pk"], name, after["fields"].get(name), before["fields"].get(name)))
+    return found[:5]
+
+
 def empty_library():
     """What `migrate` leaves: no cases, sources, keywords, history, accounts or gazetteer."""
     TaggedItem.objects.all().delete()
@@ -79,7 +89,7 @@ def test_backup_restore_round_trip_is_lossless(edited_library, tmp_path):
     second = comparable(backup_text())
     expected = comparable(first)
     for label in expected["objects"]:
-        assert second["objects"][label] == expected["objects"][label], label
+        assert second["objects"][label] == expected["objects"][label], (label, differences(second, expected, label))
     assert second == expected  # the same library, object for object
     cases_after = {c.pk: (c.title, c.version, sorted(c.tags.names()), list(c.themes.all())) for c in Case.objects.all()}
     assert cases_after == cases_before
@@ -91,6 +101,19 @@ def test_backup_restore_round_trip_is_lossless(edited_library, tmp_path):
     # New rows get new ids after a restore (the sequences moved on).
     new = Case.objects.create(slug="after-restore", title="恢复后新建")
     assert new.pk > max(cases_before)
+
+
+def test_timestamps_keep_their_microseconds(seeded):
+    """Django's JSON cuts times to milliseconds; a backup must give back the very same instants."""
+    case = Case.objects.order_by("pk").first()
+    Case.objects.filter(pk=case.pk).update(updated=case.updated.replace(microsecond=500))
+    record = Case.history.filter(id=case.pk).first()
+    Case.history.filter(pk=record.pk).update(history_date=record.history_date.replace(microsecond=999_999))
+    text = backup_text()
+    empty_library()
+    load(io.StringIO(text))
+    assert Case.objects.get(pk=case.pk).updated.microsecond == 500
+    assert Case.history.get(pk=record.pk).history_date.microsecond == 999_999
 
 
 def test_a_backup_without_accounts_keeps_who_changed_what(edited_library):
