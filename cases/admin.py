@@ -21,7 +21,6 @@ from taggit.models import Tag
 
 from . import admin_import, history, workflow
 from .duplicates import near_duplicates
-from .ingest import privacy
 from .models import Case, Region, Source, StaleEdit, Theme
 from .quality import FLAGS, blocking, live_flags
 from .search import normalize
@@ -150,7 +149,7 @@ class CaseAdminForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Case.Status.choices if c[0] in allowed]
             if len(allowed) == 1:
                 self.fields["status"].disabled = True
-        if not workflow.can_publish(self.user) or not privacy.findings(case.title + "\n" + case.full_text):
+        if not workflow.can_publish(self.user) or not case.privacy_findings():
             del self.fields["confirm_privacy"]
 
     def clean(self):
@@ -172,7 +171,7 @@ class CaseAdminForm(forms.ModelForm):
             construct_instance(self, probe, fields=self._meta.fields)
             probe.set_place(cleaned.get("place"))
             if cleaned.get("confirm_privacy"):
-                probe.privacy_cleared = privacy.digest(privacy.findings(probe.title + "\n" + probe.full_text))
+                probe.clear_privacy_findings()
             if blockers := blocking(live_flags(probe)):
                 raise ValidationError(
                     _t("有阻止发布的质量问题，请先处理：%s") % "、".join(str(f.label) for f in blockers),
@@ -184,7 +183,7 @@ class CaseAdminForm(forms.ModelForm):
         case = super().save(commit=False)
         case.set_place(self.cleaned_data.get("place"))
         if self.cleaned_data.get("confirm_privacy"):
-            case.privacy_cleared = privacy.digest(privacy.findings(case.title + "\n" + case.full_text))
+            case.clear_privacy_findings()
         if commit:
             case.save()
             self.save_m2m()
@@ -335,7 +334,7 @@ class CaseAdmin(admin.ModelAdmin):
         if obj is None:
             fieldsets[2][1]["fields"] = ["status", "version"]
             fieldsets = fieldsets[:3]
-        elif not workflow.can_publish(request.user) or not privacy.findings(obj.title + "\n" + obj.full_text):
+        elif not workflow.can_publish(request.user) or not obj.privacy_findings():
             fieldsets[2][1]["fields"].remove("confirm_privacy")
         return fieldsets
 
@@ -356,7 +355,7 @@ class CaseAdmin(admin.ModelAdmin):
                 for f in case.flags
             ),
         )
-        found = privacy.findings(case.title + "\n" + case.full_text) if "personal-data" in case.quality_flags else []
+        found = case.privacy_findings() if "personal-data" in case.quality_flags else []
         detail = (
             format_html(
                 "<p>{}{}</p>",

@@ -272,13 +272,15 @@ class Case(models.Model):
         from .quality import live_flags
         from .search import index_tokens
 
-        if expected_version is not None and self.pk:
-            current = Case.objects.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
-            if current is not None and current != expected_version:
-                raise StaleEdit(current)
-        self.quality_flags = live_flags(self)
         if self.pk:
-            self.version = (Case.objects.filter(pk=self.pk).values_list("version", flat=True).first() or 0) + 1
+            stored = Case.objects.filter(pk=self.pk)
+            if expected_version is not None:
+                stored = stored.select_for_update()  # held until the save commits
+            current = stored.values_list("version", flat=True).first()
+            if expected_version is not None and current is not None and current != expected_version:
+                raise StaleEdit(current)
+            self.version = (current or 0) + 1
+        self.quality_flags = live_flags(self)
         self.search_title = index_tokens(self.title)
         self.search_body = index_tokens(self.full_text)
         update_fields = kwargs.get("update_fields")
@@ -292,6 +294,18 @@ class Case(models.Model):
     @property
     def full_text(self) -> str:
         return "\n".join([self.region_label, self.summary, self.background, self.measures, self.outcomes, self.body])
+
+    def privacy_findings(self):
+        """What looks like personal data in the title and texts (cases/ingest/privacy.py)."""
+        from .ingest import privacy
+
+        return privacy.findings(self.title + "\n" + self.full_text)
+
+    def clear_privacy_findings(self) -> None:
+        """A reviewer's confirmation: the findings seen now may be published."""
+        from .ingest import privacy
+
+        self.privacy_cleared = privacy.digest(self.privacy_findings())
 
     @property
     def flags(self):

@@ -73,7 +73,7 @@ def live_flags(case) -> list[str]:
         codes.discard("region-unknown")
     if REPLACEMENT not in case.title + text:
         codes.discard("unrecoverable-characters")
-    found = privacy.findings(case.title + "\n" + text)
+    found = case.privacy_findings()
     if found and privacy.digest(found) != case.privacy_cleared:
         codes.add("personal-data")
     else:

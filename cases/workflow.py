@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .ingest import privacy
 from .models import Case
 
 PUBLISH_PERMISSION = "cases.publish_case"
@@ -46,10 +45,9 @@ def clear_personal_data(case: Case, user) -> str | None:
     """A reviewer confirms that what looks like personal data may be published."""
     if not can_publish(user):
         return _("只有审核人员可以确认个人信息")
-    found = privacy.findings(case.title + "\n" + case.full_text)
-    if not found:
+    if not case.privacy_findings():
         return None
-    case.privacy_cleared = privacy.digest(found)
+    case.clear_privacy_findings()
     case._change_reason = _("确认疑似个人信息可以公开")
     case.save()
     return None
