@@ -1,9 +1,8 @@
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .filters import CaseFilter, InvalidFilter, ignored_filters
+from .filters import CaseFilter, InvalidFilter, strict
 from .models import Case
 
 FEED_SIZE = 50
@@ -20,14 +19,11 @@ class CaseFeed(Feed):
         try:
             return super().__call__(request, *args, **kwargs)
         except InvalidFilter as error:
-            return HttpResponseBadRequest(f"无效的筛选条件 · Invalid filter: {error}\n", content_type="text/plain")
+            return error.response()
 
     def get_object(self, request):
         self.request = request
-        case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
-        if ignored := ignored_filters(case_filter):
-            raise InvalidFilter("; ".join(f"{label} “{value}”: {why}" for label, value, why in ignored))
-        return case_filter
+        return strict(CaseFilter(request.GET or None, queryset=Case.objects.published()))
 
     def link(self, case_filter):
         query = self.request.GET.urlencode()

@@ -130,7 +130,21 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class InvalidFilter(Exception):
-    pass
+    """A filter value a download cannot use (it would silently hold more than asked for)."""
+
+    def response(self):
+        from django.http import HttpResponseBadRequest
+
+        return HttpResponseBadRequest(
+            f"无效的筛选条件 · Invalid filter: {self}\n", content_type="text/plain; charset=utf-8"
+        )
+
+
+def strict(case_filter):
+    """The filter itself, or InvalidFilter naming every value it could not use."""
+    if ignored := ignored_filters(case_filter):
+        raise InvalidFilter("; ".join(f"{label} “{value}”: {why}" for label, value, why in ignored))
+    return case_filter
 
 
 def ignored_filters(case_filter) -> list[tuple[str, str, str]]:

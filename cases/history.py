@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import workflow
@@ -27,12 +28,12 @@ from .models import Case, Region, Source, Theme
 # Fields shown in a diff and restored by a revert, in the order of the form.
 FIELDS = [
     ("title", Case._meta.get_field("title").verbose_name),
-    ("place", Case._meta.get_field("region_label").verbose_name.replace("（原文）", "")),
+    ("place", gettext_lazy("地区")),
     ("region_label", Case._meta.get_field("region_label").verbose_name),
     ("year", Case._meta.get_field("year").verbose_name),
     ("doc_type", Case._meta.get_field("doc_type").verbose_name),
     ("theme_slugs", Case._meta.get_field("themes").verbose_name),
-    ("tag_names", "关键词"),
+    ("tag_names", Case._meta.get_field("tags").verbose_name),
     ("summary", Case._meta.get_field("summary").verbose_name),
     ("background", Case._meta.get_field("background").verbose_name),
     ("measures", Case._meta.get_field("measures").verbose_name),

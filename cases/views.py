@@ -8,7 +8,6 @@ from django.db.models import Count, F
 from django.http import (
     FileResponse,
     HttpResponse,
-    HttpResponseBadRequest,
     JsonResponse,
     QueryDict,
     StreamingHttpResponse,
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
 from .facets import active_filters, cache_key, counts, facets
-from .filters import CaseFilter, InvalidFilter, ignored_filters
+from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
 from .models import Case, Region, Source, Theme
 from .search import highlight, place_suggestion
 
@@ -145,11 +144,14 @@ def stats(request):
     """Province × theme counts, cases per year and per type: as tables, and as charts."""
     themes = list(Theme.objects.all())
     key = cache_key("stats", QueryDict())
-    data = cache.get(key)
-    if data is None:
-        data = _stats_counts()
-        cache.set(key, data, 3600)
-    grid, by_year, type_counts = data
+    grid = cache.get(key)
+    if grid is None:
+        grid = _province_theme_grid()
+        cache.set(key, grid, 3600)
+    # Years and types are the unfiltered list's own facet counts (cached with the list and home page).
+    counted = counts(Case.objects.published(), QueryDict())
+    by_year = sorted(counted["year"])
+    type_counts = sorted(counted["doc_type"], key=lambda row: (-row[1], row[0]))
     names = dict(Region.objects.filter(level="province").values_list("code", "name"))
     rows = [
         (code, names[code], [(theme, grid[code].get(theme.slug, 0)) for theme in themes], sum(grid[code].values()))
@@ -167,10 +169,10 @@ def stats(request):
     return render(request, "cases/stats.html", context)
 
 
-def _stats_counts():
-    published = Case.objects.published()
+def _province_theme_grid() -> dict[str, dict[str, int]]:
     cells = (
-        published.exclude(province=None)
+        Case.objects.published()
+        .exclude(province=None)
         .values_list("province", "themes__slug")
         .annotate(n=Count("pk", distinct=True))
         .order_by()
@@ -178,9 +180,7 @@ def _stats_counts():
     grid: dict[str, dict[str, int]] = {}
     for province, slug, n in cells:
         grid.setdefault(province, {})[slug] = n
-    by_year = list(published.exclude(year=None).values_list("year").annotate(n=Count("pk")).order_by("year"))
-    type_counts = list(published.values_list("doc_type").annotate(n=Count("pk")).order_by("-n", "doc_type"))
-    return grid, by_year, type_counts
+    return grid
 
 
 @require_POST
@@ -208,9 +208,7 @@ def filter_errors_are_400(view):
         try:
             return view(request, *args, **kwargs)
         except InvalidFilter as error:
-            return HttpResponseBadRequest(
-                f"无效的筛选条件 · Invalid filter: {error}\n", content_type="text/plain; charset=utf-8"
-            )
+            return error.response()
 
     return wrapper
 
@@ -219,9 +217,7 @@ def _export_queryset(request):
     """The list's own filter and sort, on published cases only.  A value the
     filter cannot use is an error here (InvalidFilter → 400): a download must
     never silently contain more than the researcher asked for."""
-    case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
-    if ignored := ignored_filters(case_filter):
-        raise InvalidFilter("; ".join(f"{label} “{value}”: {why}" for label, value, why in ignored))
+    case_filter = strict(CaseFilter(request.GET or None, queryset=Case.objects.published()))
     queryset = case_filter.qs
     used = {k: v if len(v) > 1 else v[0] for k, v in request.GET.lists() if k != "page" and any(v)}
     return queryset, used
