@@ -1,10 +1,10 @@
 """Chinese full-text search with one results contract on both databases.
 
 Text is segmented by jieba (search mode, so 养老服务 is also 养老 and 服务)
-into space-separated tokens stored beside the case.  PostgreSQL indexes them
-as a ``tsvector`` in the ``simple`` configuration (title weighted A, the rest
-C) behind a GIN index; SQLite matches the same tokens as whole words.  Both
-require every query token and rank title matches above body matches.
+into space-separated tokens stored beside the case.  PostgreSQL keeps them as
+a stored ``tsvector`` in the ``simple`` configuration behind a GIN index;
+SQLite matches the same tokens as whole words.  Both require every query
+token and rank title matches above body matches.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from collections import Counter
 from functools import lru_cache
 
 import jieba
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import IntegerField, Q, Value, When
+from django.db.models import Expression, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from .ingest.chinese import to_simplified
@@ -75,10 +75,15 @@ def place_suggestion(query: str) -> tuple[str, str, str, str] | None:
     return None
 
 
-def search_vector() -> SearchVector:
-    return SearchVector("search_title", weight="A", config="simple") + SearchVector(
-        "search_body", weight="C", config="simple"
-    )
+class StoredVector(Expression):
+    """The case's stored ``search_vector`` column (PostgreSQL only, migration 0012), named
+    through the query's own alias of the case table, so that it also works in a subquery."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
 def apply(queryset, query: str):
@@ -91,9 +96,9 @@ def apply(queryset, query: str):
     if not tokens:
         return queryset.annotate(rank=Value(0, output_field=IntegerField()))
     if connection.vendor == "postgresql":
-        # The expression is the GIN index's own (migration 0003), so the index answers the match.
+        # The stored vector has the GIN index (migration 0012).
         ts_query = SearchQuery(" & ".join(tokens), search_type="raw", config="simple")
-        queryset = queryset.alias(search=search_vector()).filter(search=ts_query)
+        queryset = queryset.alias(search=StoredVector()).filter(search=ts_query)
     else:
         for token in tokens:
             queryset = queryset.filter(Q(search_title__contains=f" {token} ") | Q(search_body__contains=f" {token} "))
