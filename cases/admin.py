@@ -407,7 +407,8 @@ class CaseAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.tags.set(form.cleaned_data.get("tag_names") or [], clear=True)
+        # Only what changed: an unchanged list touches no link (and no cached count).
+        form.instance.tags.set(form.cleaned_data.get("tag_names") or [])
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -540,7 +541,7 @@ class CaseAdmin(admin.ModelAdmin):
     def preview_view(self, request, pk):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        case = Case.objects.with_related().filter(pk=pk).first()
+        case = Case.objects.with_related().with_excerpt().filter(pk=pk).first()
         if case is None:
             raise Http404
         from .views import render_case

@@ -8,6 +8,8 @@ a response.  Bad parameters answer 400 with a JSON body saying which.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db.models import Max
 from django.http import HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
@@ -22,6 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import facets
 from .filters import CaseFilter
+from .listing import CountedPaginator, OrderedIds, published_in_order
 from .models import Case, Region, Source, Theme
 
 
@@ -178,8 +181,16 @@ class CaseList(LastModified, generics.ListAPIView):
     def get_queryset(self):
         return Case.objects.published()
 
-    def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset).with_related()
+    def paginate_queryset(self, queryset):
+        """The list page's own machinery: the total from the cached counts, the order from
+        the cached ids (cases/listing.py), each case of the page read fresh."""
+        params = self.request.query_params
+        tag = facets.list_tag(params)
+        total = facets.counts(queryset, params, tag)["total"]
+        sort = ApiCaseFilter(params or None, queryset=queryset).sort_order
+        self.paginator.django_paginator_class = partial(CountedPaginator, known_count=total)
+        ids = super().paginate_queryset(OrderedIds(queryset, params, sort, tag))
+        return published_in_order(ids, Case.objects.with_related())
 
 
 class CaseDetail(LastModified, generics.RetrieveAPIView):

@@ -1,6 +1,8 @@
-from django.db import models
-from django.db.models import Case as Choice
-from django.db.models import Count, IntegerField, Q, Value, When
+from collections import Counter
+
+from django.db import connection, models
+from django.db.models import F
+from django.db.models.functions import Substr
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -9,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
+
+from . import freshness
 
 
 class Region(models.Model):
@@ -107,49 +111,89 @@ class CaseQuerySet(models.QuerySet):
 
         return search.apply(self, query)
 
-    def related_to(self, case: "Case", limit: int = 5, candidates: int = 200):
-        """Published cases sharing its themes; among them, those sharing more
-        themes, then more keywords (similar text), then in the same province.
+    def related_to(self, case: "Case", limit: int = 5, candidates: int = 200) -> list[int]:
+        """Ids of published cases sharing its themes; among them, those sharing more
+        themes, then more keywords (similar text), then in the same province, then newer.
 
         Only a bounded set is ranked, whatever the library's size: the cases
-        sharing most keywords with it (one indexed GROUP BY on the tag links),
-        or, for a case without keywords, the newest in its province."""
+        sharing most keywords with it among each keyword's newest (``_sharing_keywords``),
+        or, for a case without keywords, the newest in its province.  Three small queries."""
         from django.contrib.contenttypes.models import ContentType
 
-        tag_ids = list(case.tags.values_list("pk", flat=True))
+        tag_ids = [tag.pk for tag in case.tags.all()]  # prefetched on a case page
         if tag_ids:
-            pool = (
-                TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Case), tag_id__in=tag_ids)
-                .exclude(object_id=case.pk)
-                .values("object_id")
-                .annotate(n=Count("pk"))
-                .order_by("-n", "-object_id")
-                .values_list("object_id", flat=True)[:candidates]
-            )
+            similar = _sharing_keywords(case, tag_ids, ContentType.objects.get_for_model(Case).pk, candidates)
         else:
-            newest = self.published().filter(province=case.province_id).order_by("-year", "-pk")
-            pool = newest.values_list("pk", flat=True)[:candidates]
-        same_place = (
-            Choice(When(province=case.province_id, then=Value(1)), default=Value(0), output_field=IntegerField())
-            if case.province_id
-            else Value(0, output_field=IntegerField())
-        )
-        themes = case.themes.all()
-        return (
-            self.published()
-            .filter(pk__in=list(pool))
-            .exclude(pk=case.pk)
-            .filter(themes__in=themes)
-            .annotate(
-                shared=Count("themes", filter=Q(themes__in=themes), distinct=True),
-                similar=Count("tagged_items", filter=Q(tagged_items__tag__in=tag_ids), distinct=True),
-                near=same_place,
+            newest = self.published().filter(province=case.province_id).exclude(pk=case.pk)
+            similar = Counter(
+                dict.fromkeys(newest.order_by("-year", "-pk").values_list("pk", flat=True)[:candidates], 0)
             )
-            .order_by("-shared", "-similar", "-near", "-year", "pk")[:limit]
+        theme_ids = [theme.pk for theme in case.themes.all()]
+        links = Case.themes.through.objects.filter(case_id__in=list(similar), theme_id__in=theme_ids)
+        shared = Counter(links.values_list("case_id", flat=True))
+        rows = self.published().filter(pk__in=list(shared)).values_list("pk", "province_id", "year")
+        ranked = sorted(
+            rows,
+            key=lambda row: (
+                -shared[row[0]],
+                -similar[row[0]],
+                -(case.province_id is not None and row[1] == case.province_id),
+                -(row[2] or 0),
+                row[0],
+            ),
         )
+        return [pk for pk, _province, _year in ranked[:limit]]
+
+    # Columns no page shows: the search tokens, the importer's memory, a source's whole text
+    # (megabytes for a long document, otherwise read with every case of a list).
+    UNSHOWN = ("search_title", "search_body", "imported", "source__raw_text")
 
     def with_related(self):
-        return self.select_related("province", "prefecture", "county", "source").prefetch_related("themes", "tags")
+        return (
+            self.select_related("province", "prefecture", "county", "source")
+            .prefetch_related("themes", "tags")
+            .defer(*self.UNSHOWN)
+        )
+
+    def with_excerpt(self):
+        """The passage of the source a case was cut from, read without its source's whole text."""
+        return self.annotate(excerpt=Substr("source__raw_text", F("span_start") + 1, F("span_end") - F("span_start")))
+
+    def for_cards(self):
+        """What a case card in a list shows (includes/case_card.html), and nothing more."""
+        return (
+            self.select_related("province", "prefecture", "county")
+            .prefetch_related("themes")
+            .only(
+                "slug",
+                "title",
+                "summary",
+                "body",
+                "year",
+                "doc_type",
+                "region_label",
+                "province__name",
+                "prefecture__name",
+                "county__name",
+            )  # fmt: skip
+        )
+
+
+PER_KEYWORD = 300  # the newest cases of each keyword that related_to looks at
+
+
+def _sharing_keywords(case, tag_ids: list[int], content_type: int, candidates: int) -> Counter:
+    """The cases sharing most keywords with ``case``, among the newest PER_KEYWORD cases of each
+    of its keywords: a popular keyword (thousands of cases) costs as little as a rare one.
+    One statement, read through the (tag, object) index of migration 0013."""
+    table = TaggedItem._meta.db_table
+    one = f"SELECT * FROM (SELECT object_id FROM {table} WHERE content_type_id = %s AND tag_id = %s ORDER BY object_id DESC LIMIT %s) AS t{{}}"  # noqa: E501
+    sql = " UNION ALL ".join(one.format(i) for i in range(len(tag_ids)))
+    params = [value for tag in tag_ids for value in (content_type, tag, PER_KEYWORD)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        shared = Counter(row[0] for row in cursor.fetchall() if row[0] != case.pk)
+    return Counter(dict(sorted(shared.items(), key=lambda item: (-item[1], -item[0]))[:candidates]))
 
 
 class CaseSnapshot(models.Model):
@@ -272,11 +316,11 @@ class Case(models.Model):
         from .quality import live_flags
         from .search import index_tokens
 
+        before = None
         if self.pk:
-            stored = Case.objects.filter(pk=self.pk)
             if expected_version is not None:
-                stored = stored.select_for_update()  # held until the save commits
-            current = stored.values_list("version", flat=True).first()
+                Case.objects.select_for_update().filter(pk=self.pk).exists()  # held until the save commits
+            current, before = freshness.stored_state(Case, self.pk)
             if expected_version is not None and current is not None and current != expected_version:
                 raise StaleEdit(current)
             self.version = (current or 0) + 1
@@ -287,6 +331,7 @@ class Case(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_title", "search_body", "quality_flags", "version"}
         super().save(*args, **kwargs)
+        freshness.case_saved(before, freshness.current_state(self))
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.slug])
@@ -337,35 +382,56 @@ class Case(models.Model):
     def source_excerpt(self) -> str:
         if not self.source_id or self.span_start is None:
             return ""
+        if hasattr(self, "excerpt"):  # CaseQuerySet.with_excerpt()
+            return self.excerpt or ""
         return self.source.raw_text[self.span_start : self.span_end]
 
 
-# ---- The library's version: what caches of counts are keyed on -----------------------------
+# ---- The library's version: what caches of counts are keyed on (cases/freshness.py) --------
 
 
 class LibraryState(models.Model):
-    """One row whose ``version`` grows with every change to the cases: cached
-    facet counts are keyed on it, so an edit is visible at once everywhere."""
+    """One row: ``version`` grows whenever the published set or a published
+    case's counted fields change; ``word_clock`` numbers the changes of words."""
 
     version = models.BigIntegerField(default=0)
+    word_clock = models.BigIntegerField(default=0)
+    # Tells this database from another (a restored backup, a rebuilt corpus) in a shared cache.
+    epoch = models.CharField(max_length=16, default=freshness.new_epoch)
 
     def __str__(self) -> str:
         return f"library version {self.version}"
 
 
-def library_version() -> int:
-    return LibraryState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+class WordVersion(models.Model):
+    """The last change (``LibraryState.word_clock``) of a word in a published case's text."""
+
+    word = models.CharField(max_length=freshness.MAX_PIECE, primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.word}@{self.version}"
 
 
-def bump_library_version() -> None:
-    if not LibraryState.objects.filter(pk=1).update(version=models.F("version") + 1):
-        LibraryState.objects.get_or_create(pk=1, defaults={"version": 1})
+library_version = freshness.library_version
+bump_library_version = freshness.bump_library
 
 
-@receiver(post_save, sender=Case)
 @receiver(post_delete, sender=Case)
-def _case_changed(sender, **kwargs):
-    bump_library_version()
+def _case_deleted(sender, instance, **kwargs):
+    freshness.case_deleted(instance)
+
+
+@receiver(post_save, sender=Theme)
+@receiver(post_save, sender=Source)
+@receiver(post_save, sender=Region)
+@receiver(post_delete, sender=Theme)
+@receiver(post_delete, sender=Source)
+@receiver(post_delete, sender=Region)
+def _label_changed(sender, raw=False, **kwargs):
+    """Names of themes, sources and places are in the cached filter form and facets."""
+    if not raw:  # fixtures and restores load many at once; they bump once themselves
+        freshness.bump_library()
 
 
 # ---- History snapshots of themes and keywords -------------------------------------------
@@ -393,11 +459,14 @@ def _snapshot_relations(sender, instance, history_instance, **kwargs):
 
 @receiver(m2m_changed, sender=Case.themes.through)
 @receiver(m2m_changed, sender=TaggedItem)
-def _refresh_snapshot(sender, instance, action, **kwargs):
+def _refresh_snapshot(sender, instance, action, pk_set=None, **kwargs):
     """Relations are saved after the case (the admin, the loader): the newest
     record then learns the themes and keywords that go with it."""
-    if action.startswith("post_") and isinstance(instance, Case):
-        bump_library_version()
+    if not action.startswith("post_") or (action != "post_clear" and not pk_set):
+        return  # a form saving the same themes and keywords again changes nothing
+    # From the other side (a theme's or a keyword's cases) the cases are not at hand: None.
+    freshness.relations_changed(instance if isinstance(instance, Case) else None)
+    if isinstance(instance, Case):
         latest = instance.history.order_by("-history_id").first()
         if latest is not None:
             Case.history.filter(pk=latest.pk).update(**_snapshot(instance))

@@ -1,8 +1,8 @@
+import hashlib
 import io
 
 import segno
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F
 from django.http import (
@@ -16,27 +16,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
-from .facets import active_filters, cache_key, counts, facets
+from .facets import active_filters, cache_key, counts, facets, list_tag
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
+from .freshness import library_tag
+from .listing import CountedPaginator, OrderedIds, case_cards
 from .models import Case, Region, Source, Theme
-from .search import highlight, place_suggestion
+from .search import place_suggestion
 
 PAGE_SIZE = 20
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (cached with the facets) instead of counting again."""
-
-    def __init__(self, *args, known_count: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.known_count = known_count
-
-    @property
-    def count(self):
-        return self.known_count
 
 
 @require_GET
@@ -55,7 +46,10 @@ def home(request):
         "themes": themes,
         "provinces": [(code, names[code], n) for code, n in province_counts],
         "province_counts": dict(province_counts),
-        "newest": published.with_related().order_by(F("year").desc(nulls_last=True), "-pk")[:6],
+        "newest": case_cards(
+            list(published.order_by(F("year").desc(nulls_last=True), "-pk").values_list("pk", flat=True)[:6]),
+            tag=list_tag(QueryDict()),
+        ),
     }
     return render(request, "cases/home.html", context)
 
@@ -64,13 +58,12 @@ def home(request):
 def case_list(request):
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
     results = case_filter.qs
-    counted = counts(results, request.GET)
-    page = CountedPaginator(results.with_related(), PAGE_SIZE, known_count=counted["total"]).get_page(
-        request.GET.get("page")
-    )
+    tag = list_tag(request.GET)
+    counted = counts(results, request.GET, tag)
+    ordered = OrderedIds(results, request.GET, case_filter.sort_order, tag)
+    page = CountedPaginator(ordered, PAGE_SIZE, known_count=counted["total"]).get_page(request.GET.get("page"))
     query = request.GET.get("q", "")
-    for case in page:
-        case.snippet = highlight(case.summary or case.body, query) if query else None
+    cards = case_cards(list(page), query, tag)
     case_filter.narrow_choices()
     suggestion = None
     if query and not request.GET.get("province"):
@@ -87,16 +80,27 @@ def case_list(request):
         "suggestion": suggestion,
         "filter": case_filter,
         "page": page,
-        "facets": facets(results, request.GET, counted),
+        "cards": cards,
+        # The filter form and the facets are the costliest part of the page to render, and
+        # depend only on the query and the counts: cached as HTML under the counts' versions.
+        "sidebar_key": _sidebar_key(request.GET, tag),
+        "facets": lambda: facets(results, request.GET, counted),  # only rendered on a miss
         "chips": active_filters(case_filter, request.GET),
         "query": query,
     }
     return render(request, "cases/case_list.html", context)
 
 
+def _sidebar_key(params: QueryDict, tag: str) -> str:
+    shown = params.copy()
+    shown.pop("page", None)
+    query = hashlib.sha1(shown.urlencode().encode("utf-8")).hexdigest()
+    return f"{tag}:{get_language()}:{query}"
+
+
 @require_GET
 def case_detail(request, slug):
-    case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
+    case = get_object_or_404(Case.objects.published().with_related().with_excerpt(), slug=slug)
     return render_case(request, case)
 
 
@@ -106,7 +110,7 @@ def render_case(request, case, preview: bool = False):
     context = {
         "preview": preview,
         "case": case,
-        "related": Case.objects.related_to(case).select_related("province", "prefecture", "county"),
+        "related": _related(case),
         "short_url": short_url,
         "citation": citations.gbt7714(case, short_url, timezone.localdate()),
         "absolute_url": request.build_absolute_uri(case.get_absolute_url()),
@@ -114,11 +118,23 @@ def render_case(request, case, preview: bool = False):
     return render(request, "cases/case_detail.html", context)
 
 
+def _related(case) -> list[Case]:
+    """related_to, its choice cached per case until the library's counted fields change."""
+    key = f"related:{library_tag()}:{case.pk}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = Case.objects.related_to(case)
+        cache.set(key, ids, 3600)
+    shown = Case.objects.published().select_related("province").only("slug", "title", "region_label", "province__name")
+    found = shown.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 @require_GET
 def source_detail(request, pk):
     # A source is public once one of its cases is (a freshly imported document is not).
     source = get_object_or_404(Source.objects.filter(cases__status=Case.Status.PUBLISHED).distinct(), pk=pk)
-    cases = source.cases.published().with_related().order_by("ordinal")
+    cases = source.cases.published().only("slug", "title", "ordinal", "source").order_by("ordinal")
     return render(request, "cases/source_detail.html", {"source": source, "cases": cases})
 
 

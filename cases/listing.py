@@ -1,0 +1,90 @@
+"""The cases of a filtered list in their order, page by page, and their cards.
+
+Ordering a broad search (30,000 matches ranked by where their words are) costs
+far more than showing 20 cases, so the first ``DEPTH`` ids of a list, in order,
+are cached beside its counts and under the same versions (cases/freshness.py):
+they stay true until a change that could move them.  What a page shows is
+always checked against the cases as they are now, among published cases only —
+a cached id can never show a case that has since been withdrawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .facets import CACHE_SECONDS, cache_key
+from .models import Case
+from .search import highlight
+
+DEPTH = 400  # 20 pages of 20
+CACHED_SORTS = {"relevance", "newest"}  # by title: any edited title could move a case
+
+
+class OrderedIds:
+    """A sliceable view of a filtered, ordered queryset's ids, for a paginator."""
+
+    def __init__(self, queryset, params, sort: str, tag: str | None = None):
+        self.queryset = queryset
+        self.key = cache_key(f"order-{sort}", params, tag) if sort in CACHED_SORTS else None
+        self._ids: list[int] | None = None
+
+    def ids(self) -> list[int]:
+        """The first DEPTH + 1 ids (one more tells whether the list goes on)."""
+        if self._ids is None:
+            ids = cache.get(self.key)
+            if ids is None:
+                ids = list(self.queryset.values_list("pk", flat=True)[: DEPTH + 1])
+                cache.set(self.key, ids, CACHE_SECONDS)
+            self._ids = ids
+        return self._ids
+
+    def __getitem__(self, window: slice) -> list[int]:
+        if self.key is None or window.stop > DEPTH and len(self.ids()) > DEPTH:
+            return list(self.queryset.values_list("pk", flat=True)[window])
+        return self.ids()[window]
+
+
+def published_in_order(ids: list[int], cases) -> list[Case]:
+    """The published ones among ``ids``, loaded from the queryset ``cases``, in that order."""
+    found = cases.published().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def case_cards(ids: list[int], query: str = "", tag: str = "") -> list[str]:
+    """The HTML of the case cards of a page (includes/case_card.html), in order.
+
+    A card is cached by the case's own version (every save bumps it), the list's
+    versions (``tag``: themes, places and names of the library), the language and
+    the query its snippet highlights: only the cards of changed cases are drawn again.
+    Cases that are no longer published are left out."""
+    versions = dict(Case.objects.published().filter(pk__in=ids).values_list("pk", "version"))
+    words = hashlib.sha1(query.encode("utf-8")).hexdigest()[:16] if query else ""
+    keys = {pk: f"card:{tag}:{pk}.{versions[pk]}:{get_language()}:{words}" for pk in ids if pk in versions}
+    cards = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in cards]
+    if missing:
+        drawn = {}
+        for case in Case.objects.published().for_cards().filter(pk__in=missing):
+            case.snippet = highlight(case.summary or case.body, query) if query else None
+            drawn[keys[case.pk]] = render_to_string("includes/case_card.html", {"case": case})
+        cache.set_many(drawn, CACHE_SECONDS)
+        cards.update(drawn)
+    return [mark_safe(cards[key]) for key in keys.values() if key in cards]  # rendered with autoescape
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (cached with the facets) instead of counting again."""
+
+    def __init__(self, *args, known_count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
+    @property
+    def count(self):
+        return self.known_count
