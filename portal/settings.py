@@ -139,8 +139,28 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The data fit in memory: random reads cost little more than sequential ones, so that full-text
     # matches use the GIN index (at the default 4, common words got sequential scans of ~1 s).
-    # JIT compilation costs more than it saves on this portal's short queries.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1 -c jit=off"
+    # JIT compilation costs more than it saves on this portal's short queries.  Parallel workers
+    # are processes started for one query: they lower one query's latency on an idle server
+    # and waste CPU on a busy one, where every core already serves a request.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "DATABASE_OPTIONS", "-c random_page_cost=1.1 -c jit=off -c max_parallel_workers_per_gather=0"
+    )
+
+# Counts, result orders and rendered fragments are cached.  CACHE_URL=redis://host:6379/0 shares
+# one cache among all workers and app servers (each gunicorn worker otherwise keeps its own);
+# what is cached is keyed by versions kept in the database, so no server ever reads a stale entry.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "rural"),
+            "TIMEOUT": 3600,
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
