@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .caching import get_or_compute
 from .models import Case, Region, Theme
 
 
@@ -105,12 +105,7 @@ def cache_key(kind: str, params: QueryDict, tag: str | None = None) -> str:
 def counts(queryset, params: QueryDict, tag: str | None = None) -> dict:
     """The total and the facet rows of a filtered list: one statement, or one
     cache read when the same filters were counted under the same versions."""
-    key = cache_key("counts", params, tag)
-    data = cache.get(key)
-    if data is None:
-        data = _count(queryset.order_by())
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+    return get_or_compute(cache_key("counts", params, tag), lambda: _count(queryset.order_by()), CACHE_SECONDS)
 
 
 def _count(queryset) -> dict:

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .caching import get_or_compute
 from .facets import CACHE_SECONDS, cache_key
 from .models import Case
 from .search import highlight
@@ -37,11 +38,9 @@ class OrderedIds:
     def ids(self) -> list[int]:
         """The first DEPTH + 1 ids (one more tells whether the list goes on)."""
         if self._ids is None:
-            ids = cache.get(self.key)
-            if ids is None:
-                ids = list(self.queryset.values_list("pk", flat=True)[: DEPTH + 1])
-                cache.set(self.key, ids, CACHE_SECONDS)
-            self._ids = ids
+            self._ids = get_or_compute(
+                self.key, lambda: list(self.queryset.values_list("pk", flat=True)[: DEPTH + 1]), CACHE_SECONDS
+            )
         return self._ids
 
     def __getitem__(self, window: slice) -> list[int]:

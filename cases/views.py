@@ -2,7 +2,6 @@ import hashlib
 import io
 
 import segno
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F
 from django.http import (
@@ -20,6 +19,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
+from .caching import get_or_compute
 from .facets import active_filters, cache_key, counts, facets, list_tag
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
 from .freshness import library_tag
@@ -120,11 +120,7 @@ def render_case(request, case, preview: bool = False):
 
 def _related(case) -> list[Case]:
     """related_to, its choice cached per case until the library's counted fields change."""
-    key = f"related:{library_tag()}:{case.pk}"
-    ids = cache.get(key)
-    if ids is None:
-        ids = Case.objects.related_to(case)
-        cache.set(key, ids, 3600)
+    ids = get_or_compute(f"related:{library_tag()}:{case.pk}", lambda: Case.objects.related_to(case), 3600)
     shown = Case.objects.published().select_related("province").only("slug", "title", "region_label", "province__name")
     found = shown.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -159,11 +155,7 @@ def case_qr(request, pk):
 def stats(request):
     """Province × theme counts, cases per year and per type: as tables, and as charts."""
     themes = list(Theme.objects.all())
-    key = cache_key("stats", QueryDict())
-    grid = cache.get(key)
-    if grid is None:
-        grid = _province_theme_grid()
-        cache.set(key, grid, 3600)
+    grid = get_or_compute(cache_key("stats", QueryDict()), _province_theme_grid, 3600)
     # Years and types are the unfiltered list's own facet counts (cached with the list and home page).
     counted = counts(Case.objects.published(), QueryDict())
     by_year = sorted(counted["year"])

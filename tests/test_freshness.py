@@ -225,3 +225,39 @@ def test_counts_in_a_shared_redis_cache(seeded, client, settings):
     assert queries(client, "/cases/?province=330000") < cold
     assert any(key.startswith(b"t:1:counts:") for key in redis.Redis.from_url(url).keys())
     cache.clear()
+
+
+def test_one_request_computes_a_missing_value_while_the_others_wait_for_it():
+    import threading
+    import time
+
+    from cases.caching import get_or_compute
+
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return {"total": 42}
+
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(get_or_compute("counts:test", slow, 60))) for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [{"total": 42}] * 8 and len(calls) == 1
+    assert cache.get("counts:test:computing") is None
+
+
+def test_a_value_whose_computation_failed_is_computed_again():
+    from cases.caching import get_or_compute
+
+    def broken():
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        get_or_compute("counts:broken", broken, 60)
+    assert get_or_compute("counts:broken", lambda: [1], 60) == [1]  # the lock was released
