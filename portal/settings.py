@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.forms",  # its widget templates, found by the TemplatesSetting renderer below
     "taggit",
     "simple_history",
     "axes",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Form widgets are drawn with the project's templates, so that templates/includes/widgets/ serve them.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # The admin's address; set ADMIN_URL to something less guessable in production.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
