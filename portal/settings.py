@@ -164,6 +164,16 @@ if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
+else:
+    # Each process's own memory; room for the counts, orders, cards and filter forms of a few
+    # hundred lists (Django's default of 300 entries would evict them as soon as they are drawn).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_ENTRIES", "20000"))},
+        }
+    }
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

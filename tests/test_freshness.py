@@ -261,3 +261,20 @@ def test_a_value_whose_computation_failed_is_computed_again():
     with pytest.raises(RuntimeError):
         get_or_compute("counts:broken", broken, 60)
     assert get_or_compute("counts:broken", lambda: [1], 60) == [1]  # the lock was released
+
+
+def test_warm_cache_draws_the_most_visited_lists_once(seeded, client):
+    import io
+
+    from django.core.management import call_command
+
+    province = Case.objects.published().exclude(province=None).values_list("province", flat=True).first()
+    theme = Case.objects.published().filter(province=province).values_list("themes__slug", flat=True).first()
+    path = f"/cases/?province={province}&theme={theme}"
+    cold = queries(client, path)
+    cache.clear()
+    out = io.StringIO()
+    call_command("warm_cache", stdout=out)
+    assert "lists and 2 pages in 2 languages" in out.getvalue()
+    assert queries(client, path) < cold  # counts, order, cards, form and facets already there
+    assert queries(client, "/") <= 7  # as on a second visit (test_search_facets)
