@@ -15,7 +15,9 @@ import html.parser
 import json
 import os
 import random
+import resource
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -29,9 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as bench  # noqa: E402
 
 USERS = int(os.environ.get("LOAD_USERS", "50"))
-SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))  # with every user at work, after the ramp
+RAMP = int(os.environ.get("LOAD_RAMP", "10"))  # seconds over which the users arrive (5 a second)
 EDITOR = os.environ.get("LOAD_EDITOR", "1") == "1"  # LOAD_EDITOR=0: readers only
+SETTLED = int(os.environ.get("LOAD_SETTLED", "20"))  # seconds after which the second table starts
+WARM = os.environ.get("LOAD_WARM", "1") == "1"  # LOAD_WARM=0: start from an empty cache
 EDITOR_PASSWORD = "Loopback-load-2026!"
+# The workers share one cache (as several app servers would); "" gives each worker its own memory.
+CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/15")
 
 PROVINCES = ["110000", "330000", "510000", "440000", "430000", "370000", "620000", "650000"]
 THEMES = ["elderly-care", "education", "water-supply", "living-environment", "left-behind-children", "health"]
@@ -61,7 +68,8 @@ def reader_path(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
         params = {"q": popular(rng, WORDS)}
         if rng.random() < 0.4:
             params["province"] = popular(rng, PROVINCES)
-        return "search", "/cases/?" + urllib.parse.urlencode(params)
+        kind = "search + province" if "province" in params else "search"
+        return kind, "/cases/?" + urllib.parse.urlencode(params)
     if roll < 0.88:
         return "case", f"/cases/{rng.choice(slugs)}/"
     if roll < 0.95:
@@ -73,21 +81,52 @@ def reader_path(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
-        self.times: dict[str, list[float]] = {}
         self.errors: list[str] = []
+        self.timeline: list[tuple[float, str, float]] = []  # (seconds since the start, kind, ms)
+        self.slow: list[tuple[float, str, float, str]] = []  # pages over 100 ms, for bench/results/load.json
+        self.started = time.monotonic()
 
-    def add(self, kind: str, ms: float):
+    def add(self, kind: str, ms: float, path: str = ""):
         with self.lock:
-            self.times.setdefault(kind, []).append(ms)
+            self.timeline.append((time.monotonic() - self.started, kind, ms))
+            if ms > 100:
+                self.slow.append((round(time.monotonic() - self.started, 1), kind, round(ms, 1), path))
 
     def error(self, message: str):
         with self.lock:
             self.errors.append(message)
 
 
-def reader(base: str, slugs: list[str], stats: Stats, deadline: float, seed: int):
+def per_kind(entries: list[tuple[float, str, float]]) -> list[dict]:
+    by_kind: dict[str, list[float]] = {}
+    for _at, kind, ms in entries:
+        by_kind.setdefault(kind, []).append(ms)
+    rows = []
+    for kind, times in sorted(by_kind.items()):
+        times.sort()
+        rows.append(
+            {
+                "kind": kind,
+                "requests": len(times),
+                "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
+                "max_ms": round(times[-1], 1),
+            }
+        )
+    return rows
+
+
+def markdown(rows: list[dict]) -> list[str]:
+    return [
+        "| page | requests | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+        *(f"| {r['kind']} | {r['requests']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} |" for r in rows),
+    ]
+
+
+def reader(base: str, slugs: list[str], stats: Stats, deadline: float, seed: int, delay: float):
     rng = random.Random(seed)
-    time.sleep(rng.random() * 2)
+    time.sleep(delay)  # users arrive one after the other during the ramp
     while time.monotonic() < deadline:
         kind, path = reader_path(rng, slugs)
         started = time.perf_counter()
@@ -100,7 +139,7 @@ def reader(base: str, slugs: list[str], stats: Stats, deadline: float, seed: int
         except (urllib.error.URLError, OSError) as error:
             stats.error(f"{error} {path}")
             continue
-        stats.add(kind, (time.perf_counter() - started) * 1000)
+        stats.add(kind, (time.perf_counter() - started) * 1000, path)
         time.sleep(rng.uniform(0.5, 2.0))
 
 
@@ -195,16 +234,37 @@ def main() -> int:
             "SELECT id FROM cases_case WHERE status = 'published' AND slug LIKE 'synth-%' ORDER BY id LIMIT 20")]  # fmt: skip
         conn.execute("DELETE FROM axes_accessattempt")
         conn.commit()
+    cache_url = CACHE_URL
+    if cache_url:
+        import redis
+
+        try:
+            redis.Redis.from_url(cache_url).flushdb()  # the bench's own database number: start cold
+        except redis.RedisError as error:
+            print(f"no shared cache ({error}): each worker keeps its own", file=sys.stderr)
+            cache_url = ""
+    warm_seconds = None
+    if WARM and cache_url:
+        # As after a deployment: the most visited lists drawn once (not the searches, not year ranges).
+        started = time.monotonic()
+        subprocess.run(
+            [bench.PYTHON, "manage.py", "warm_cache"], cwd=bench.ROOT, env=bench.env(CACHE_URL=cache_url), check=True
+        )
+        warm_seconds = round(time.monotonic() - started, 1)
     port = bench.free_port()
     server = bench.Server(
-        bench.gunicorn_command(port, threads=4),
+        # The repository's own gunicorn.conf.py (production: 2 × cores + 1 workers, 2 threads each).
+        [bench.PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi", "-b", f"127.0.0.1:{port}"],
         f"http://127.0.0.1:{port}/robots.txt",
-        environ=bench.env(),
+        environ=bench.env(CACHE_URL=cache_url),
     )
     base = f"http://127.0.0.1:{port}"
     stats, saved = Stats(), {}
-    deadline = time.monotonic() + SECONDS
-    threads = [threading.Thread(target=reader, args=(base, slugs, stats, deadline, i)) for i in range(USERS)]
+    stats.started = time.monotonic()
+    deadline = stats.started + RAMP + SECONDS
+    threads = [
+        threading.Thread(target=reader, args=(base, slugs, stats, deadline, i, RAMP * i / USERS)) for i in range(USERS)
+    ]
     if EDITOR:
         threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
     try:
@@ -218,35 +278,53 @@ def main() -> int:
     with psycopg.connect(bench.DATABASE_URL) as conn:
         titles = dict(conn.execute("SELECT id, title FROM cases_case WHERE id = ANY(%s)", [list(saved)]).fetchall())
     lost = [case_id for case_id, title in saved.items() if titles.get(case_id) != title]
-    summary = {"users": USERS, "seconds": SECONDS, "errors": len(stats.errors), "lost_edits": len(lost)}
-    rows = []
-    for kind, times in sorted(stats.times.items()):
-        times.sort()
-        rows.append(
-            {
-                "kind": kind,
-                "requests": len(times),
-                "p50_ms": round(statistics.median(times), 1),
-                "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 1),
-                "max_ms": round(times[-1], 1),
-            }
-        )
+    summary = {
+        "users": USERS,
+        "seconds": SECONDS,
+        "ramp_seconds": RAMP,
+        "cache": cache_url or "per worker",
+        "warm_cache_seconds": warm_seconds,
+        "errors": len(stats.errors),
+        "lost_edits": len(lost),
+    }
+    rows = per_kind(stats.timeline)
+    settled = per_kind([entry for entry in stats.timeline if entry[0] >= SETTLED])
     summary["requests"] = sum(r["requests"] for r in rows)
     summary["editor_saves"] = next((r["requests"] for r in rows if r["kind"] == "editor save"), 0)
     summary["pages"] = rows
+    summary["pages_after_settling"] = settled
+    summary["slow_pages"] = stats.slow
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    summary["load_generator_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     summary["first_errors"] = stats.errors[:10]
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
-    (bench.RESULTS / "load.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     lines = [
-        f"Load test: {USERS} readers{' + 1 editor' if EDITOR else ' (no editor)'} for {SECONDS} s — "
+        f"Load test: {USERS} readers{' + 1 editor' if EDITOR else ' (no editor)'} for {SECONDS} s "
+        f"(after a {RAMP} s ramp, all counted) — "
         f"{summary['requests']} requests, "
-        f"{summary['errors']} errors, {summary['editor_saves']} editor saves, {len(lost)} lost edits.",
+        f"{summary['errors']} errors, {summary['editor_saves']} editor saves, {len(lost)} lost edits "
+        f"(cache: {summary['cache']}; load generator {summary['load_generator_cpu_s']} s of CPU; "
+        + (f"warmed by `warm_cache` in {warm_seconds} s)." if warm_seconds is not None else "started empty)."),
         "",
-        "| page | requests | p50 ms | p95 ms | max ms |",
-        "|---|---:|---:|---:|---:|",
-    ] + [f"| {r['kind']} | {r['requests']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} |" for r in rows]
+        *markdown(rows),
+        "",
+        f"After the first {SETTLED} s (the caches hold what readers keep asking for):",
+        "",
+        *markdown(settled),
+    ]
+    windows = []
+    for start in range(0, RAMP + SECONDS, 10):
+        times = sorted(ms for at, kind, ms in stats.timeline if start <= at < start + 10 and kind != "editor save")
+        if times:
+            windows.append((start, len(times), statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]))
+    summary["windows"] = [{"from_s": w[0], "requests": w[1], "p50_ms": w[2], "p95_ms": w[3]} for w in windows]
+    lines += ["", "Readers' pages over time:", "", "| seconds | requests | p50 ms | p95 ms |"]
+    lines += ["|---|---:|---:|---:|"] + [
+        f"| {a}–{a + 10} | {n} | {p50:.1f} | {p95:.1f} |" for a, n, p50, p95 in windows
+    ]
     table = "\n".join(lines) + "\n"
     (bench.RESULTS / "load.md").write_text(table, encoding="utf-8")
+    (bench.RESULTS / "load.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(table)
     if stats.errors:
         print("errors:", *stats.errors[:10], sep="\n  ")
