@@ -33,7 +33,7 @@ PAGE_SIZE = 20
 @require_GET
 def home(request):
     published = Case.objects.published()
-    # The unfiltered list's counts, cached with it until the next edit (facets.counts).
+    # The unfiltered list's counts, cached with it until a change that alters them (facets.counts).
     counted = counts(published, QueryDict())
     by_theme = dict(counted["theme"])
     themes = list(Theme.objects.order_by("position"))
