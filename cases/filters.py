@@ -32,7 +32,13 @@ class MultipleChoiceField(filter_fields.ModelMultipleChoiceField):
 
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among rows, read by one query and drawn as the fast select (unless told otherwise)."""
+
     field_class = ChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", Select)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -67,22 +73,13 @@ class CaseFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label=_("关键词"))
     province = ModelChoiceFilter(
-        queryset=Region.objects.filter(level="province"),
-        label=_("省份"),
-        empty_label=_("全部省份"),
-        widget=Select,
+        queryset=Region.objects.filter(level="province"), label=_("省份"), empty_label=_("全部省份")
     )
     prefecture = ModelChoiceFilter(
-        queryset=Region.objects.filter(level="prefecture"),
-        label=_("地市"),
-        empty_label=_("全部地市"),
-        widget=Select,
+        queryset=Region.objects.filter(level="prefecture"), label=_("地市"), empty_label=_("全部地市")
     )
     county = ModelChoiceFilter(
-        queryset=Region.objects.filter(level="county"),
-        label=_("区县"),
-        empty_label=_("全部区县"),
-        widget=Select,
+        queryset=Region.objects.filter(level="county"), label=_("区县"), empty_label=_("全部区县")
     )
     theme = ThemeFilter(
         field_name="themes__slug",
@@ -105,7 +102,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年份"))
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年份"))
-    source = ModelChoiceFilter(queryset=Source.objects.all(), label=_("来源文档"), widget=Select)
+    source = ModelChoiceFilter(queryset=Source.objects.all(), label=_("来源文档"))
     sort = django_filters.ChoiceFilter(
         choices=SORTS, method="filter_sort", label=_("排序"), empty_label=None, null_label=None, widget=Select
     )
