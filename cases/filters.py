@@ -144,7 +144,10 @@ class CaseFilter(django_filters.FilterSet):
             fields["county"].queryset = Region.objects.filter(code__in=chosen)
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        # The places filtered by (validated with the rest of the form) narrow the index lookup.
+        data = self.form.cleaned_data
+        places = [(level, region.code) for level in ("province", "prefecture", "county") if (region := data.get(level))]
+        return queryset.search(value, places)
 
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in ``qs``

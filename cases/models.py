@@ -106,10 +106,12 @@ class CaseQuerySet(models.QuerySet):
     def in_region(self, region: Region):
         return self.filter(models.Q(province=region) | models.Q(prefecture=region) | models.Q(county=region))
 
-    def search(self, query: str):
+    def search(self, query: str, places=()):
+        """Cases matching every word of ``query``; ``places``: (level, code) pairs the list is
+        also filtered by, which let PostgreSQL's index narrow the search (cases/search.py)."""
         from . import search
 
-        return search.apply(self, query)
+        return search.apply(self, query, places)
 
     def related_to(self, case: "Case", limit: int = 5, candidates: int = 200) -> list[int]:
         """Ids of published cases sharing its themes; among them, those sharing more

@@ -86,8 +86,29 @@ class StoredVector(Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
-def apply(queryset, query: str):
+class WordsInPlaces(SearchQuery):
+    """``to_tsquery('simple', words) && 'province:330000' & …``: the words, parsed as the
+    stored tokens were, and the place lexemes that the stored vector holds for a case's
+    places (migration 0014), taken as they are (the parser would split them at the colon).
+    No query token can spell a place lexeme: tokens never hold a colon."""
+
+    def __init__(self, words: str, places=()):
+        super().__init__(words, search_type="raw", config="simple")
+        self.places = " & ".join(f"'{level}:{code}'" for level, code in places if str(code).isdigit())
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        if not self.places:
+            return sql, params
+        return f"({sql} && %s::tsquery)", [*params, self.places]
+
+
+def apply(queryset, query: str, places=()):
     """Cases matching every token of ``query``, annotated with ``rank``.
+
+    ``places``: the (level, code) pairs that the list is also filtered by.  On
+    PostgreSQL they join the words in the index lookup, so that a common word
+    within one province reads that province's postings, not the whole library's.
 
     The rank is the same on both databases and cheap at any size: a token in
     the title weighs TITLE_WEIGHT, one only in the text 1.  (ts_rank would
@@ -97,7 +118,7 @@ def apply(queryset, query: str):
         return queryset.annotate(rank=Value(0, output_field=IntegerField()))
     if connection.vendor == "postgresql":
         # The stored vector has the GIN index (migration 0012).
-        ts_query = SearchQuery(" & ".join(tokens), search_type="raw", config="simple")
+        ts_query = WordsInPlaces(" & ".join(tokens), places)
         queryset = queryset.alias(search=StoredVector()).filter(search=ts_query)
     else:
         for token in tokens:

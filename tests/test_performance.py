@@ -132,3 +132,21 @@ def test_search_and_list_queries_match_their_indexes(seeded):
     assert "case_published_newest" in explain(newest, "enable_bitmapscan", "enable_sort")
     province = CaseFilter(QueryDict("province=330000"), queryset=Case.objects.published()).qs[:20]
     assert "case_published_province_newest" in explain(province, "enable_bitmapscan", "enable_sort")
+
+
+@postgres_only
+def test_a_search_within_a_place_asks_the_index_for_the_place(seeded):
+    from django.http import QueryDict
+
+    from cases.filters import CaseFilter
+
+    within = CaseFilter(QueryDict("q=养老&province=330000&county=330110"), queryset=Case.objects.published()).qs
+    plan = explain(within.values("pk"), "enable_indexscan")
+    assert "province:330000" in plan and "county:330110" in plan, plan
+    # The GIN index answers the place lexemes (the test tables are too small to prefer it otherwise).
+    lookup = explain(Case.objects.search("养老", [("province", "330000")]).values("pk"), "enable_indexscan")
+    assert "Bitmap Index Scan on cases_case_search_gin" in lookup
+    assert "province:330000" in next(line for line in lookup.splitlines() if "Index Cond" in line)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM cases_case WHERE province_id = '330000' LIMIT 1")
+        assert "'province:330000'" in cursor.fetchone()[0]

@@ -160,8 +160,14 @@ def test_pages_issue_a_bounded_number_of_queries(seeded, client, few, many):
         few.format(small=sources["002"], large=sources["000"]),
         many.format(small=sources["002"], large=sources["000"]),
     )
-    assert queries_for(client, few) == queries_for(client, many)
-    assert queries_for(client, many) <= 18
+    from django.core.cache import cache
+
+    def cold(url):  # each page drawn from nothing (the filter form's fields are shared between pages)
+        cache.clear()
+        return queries_for(client, url)
+
+    assert cold(few) == cold(many)
+    assert cold(many) <= 18
 
 
 def test_home_and_case_pages_issue_a_bounded_number_of_queries(seeded, client):
@@ -204,3 +210,30 @@ def test_a_place_in_the_query_is_offered_as_a_filter(seeded, client):
     follow = client.get("/cases/", {"q": "垃圾", "province": "330000"}).content.decode()
     assert 'id="total">1<' in follow  # 宁海's waste sorting
     assert "只看" not in client.get("/cases/", {"q": "宝山 教育"}).content.decode()  # two 宝山区: no guess
+
+
+@pytest.mark.parametrize("query", ["农村", "养老 服务", "教育"])
+def test_a_search_within_a_place_finds_exactly_the_search_within_that_place(seeded, query):
+    # On PostgreSQL the place joins the words in the index lookup (migration 0014): it must
+    # change what is read, never what is found.
+    searched = Case.objects.published().search(query)
+    places = Case.objects.published().values_list("province", "prefecture", "county").distinct()
+    tried = 0
+    for province, prefecture, county in places:
+        for level, code in (("province", province), ("prefecture", prefecture), ("county", county)):
+            if not code:
+                continue
+            f, _ = filtered(f"q={query}&{level}={code}")
+            expected = set(searched.filter(**{level: code}).values_list("pk", flat=True))
+            assert set(f.qs.values_list("pk", flat=True)) == expected, (level, code)
+            tried += bool(expected)
+    assert tried >= 3
+
+
+def test_a_case_moved_to_another_place_is_found_there_at_once(seeded):
+    case = Case.objects.published().filter(province="640000", search_title__contains=" 农村 ").first()
+    found_in = lambda province: set(filtered(f"q=农村&province={province}")[0].qs.values_list("pk", flat=True))  # noqa: E731
+    assert case.pk in found_in("640000") and case.pk not in found_in("330000")
+    case.province_id, case.prefecture_id, case.county_id = "330000", None, None
+    case.save()
+    assert case.pk in found_in("330000") and case.pk not in found_in("640000")
