@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import citations, documents, export
 from .caching import get_or_compute
 from .facets import active_filters, cache_key, counts, facets, list_tag
-from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
+from .filters import CaseFilter, InvalidFilter, form_html, ignored_filters, strict
 from .freshness import library_tag
 from .listing import CountedPaginator, OrderedIds, case_cards
 from .models import Case, Region, Source, Theme
@@ -79,10 +79,10 @@ def case_list(request):
         "ignored": ignored_filters(case_filter),
         "suggestion": suggestion,
         "filter": case_filter,
+        "form_html": form_html(case_filter, library=tag.split(":")[0]),
         "page": page,
         "cards": cards,
-        # The filter form and the facets are the costliest part of the page to render, and
-        # depend only on the query and the counts: cached as HTML under the counts' versions.
+        # The facets depend only on the filters and the counts: cached as HTML under the counts' versions.
         "sidebar_key": _sidebar_key(request.GET, tag),
         "facets": lambda: facets(results, request.GET, counted),  # only rendered on a miss
         "chips": active_filters(case_filter, request.GET),

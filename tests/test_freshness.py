@@ -1,6 +1,8 @@
 """Cached counts, orders, cards and related cases: kept exactly as long as they
 are true (cases/freshness.py, cases/listing.py), never longer."""
 
+from unittest import mock
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -278,3 +280,45 @@ def test_warm_cache_draws_the_most_visited_lists_once(seeded, client):
     assert "lists and 2 pages in 2 languages" in out.getvalue()
     assert queries(client, path) < cold  # counts, order, cards, form and facets already there
     assert queries(client, "/") <= 7  # as on a second visit (test_search_facets)
+
+
+@pytest.mark.parametrize(
+    "params",
+    ["", "province=330000", "q=养老&province=110000&county=110116", "theme=education&theme=health&sort=title",
+     "province=999999&year_min=abc&source=9223372036854775808", "prefecture=440100&doc_type=case"],
+)  # fmt: skip
+def test_the_cached_filter_form_is_the_form_django_draws(seeded, params):
+    import re
+
+    from cases.filters import CaseFilter, form_html
+
+    def drawn():
+        f = CaseFilter(QueryDict(params) if params else None, queryset=Case.objects.published())
+        f.qs  # noqa: B018 — validated as the view does
+        f.narrow_choices()
+        return f
+
+    def flat(html):
+        return re.sub(r">\s+<", "><", str(html)).strip()
+
+    expected = flat(drawn().form.as_div())
+    assert flat(form_html(drawn(), freshness.library_tag())) == expected  # drawn
+    assert flat(form_html(drawn(), freshness.library_tag())) == expected  # whole, from the cache
+    with mock.patch.object(cache, "get", return_value=None):  # the whole form missing: its fields
+        assert flat(form_html(drawn(), freshness.library_tag())) == expected
+
+
+def test_a_new_search_within_a_province_reuses_the_province_list_fields(seeded, client):
+    cache.clear()
+    client.get("/cases/?province=330000")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/cases/?q=养老&province=330000").content.decode()
+    assert '<option value="330000" selected>浙江省</option>' in page
+    # The province select came from the cache: the provinces were not read to draw it again
+    # (the one province chosen is still validated).
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sql if "\"level\" = 'province'" in q and '"code" =' not in q]
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/cases/?q=养老&province=330000")
+    assert [q for q in ctx.captured_queries if "\"level\" = 'province'" in q["sql"] and '"code" =' not in q["sql"]]
