@@ -8,12 +8,15 @@ written by openpyxl's write-only workbook, row by row, to a temporary file.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import Case
@@ -243,6 +246,44 @@ def xlsx_file(rows: Iterable[dict], filters: dict, count: int) -> tempfile.Spool
     book.save(out)
     out.seek(0)
     return out
+
+
+# A download of a list up to this many cases is kept for the next researcher asking for the
+# same list (a province and theme: 3,000 cases, 3 MB of CSV, 150 ms to write); larger ones
+# are streamed every time.
+KEPT_ROWS = 5000
+KEPT_SECONDS = 3600
+
+
+def kept_key(fmt: str, queryset, params, base: str, tag: str) -> str:
+    """Where a download of a filtered list is kept while it is true.
+
+    It holds what its rows are read from: the list's versions (``tag``: the published
+    set, places, themes, keywords, names), its filters and order, the address its links
+    start with, and the time of the last change to any case of the list (every save of a
+    case sets ``updated``), so that an edited text is downloaded as edited at once."""
+    last = queryset.order_by().aggregate(last=Max("updated"))["last"]
+    shown = sorted((k, v) for k, values in params.lists() if k != "page" for v in values)
+    digest = hashlib.sha1(repr((shown, base)).encode("utf-8")).hexdigest()
+    return f"download:{fmt}:{tag}:{digest}:{last.timestamp() if last else 0}"
+
+
+def keep(chunks: Iterable[str], key: str, limit: int = 16 << 20) -> Iterator[bytes]:
+    """The chunks of a stream, as they come; once it ends, the whole is kept under ``key``
+    (unless it grew beyond ``limit`` bytes)."""
+    kept: list[bytes] | None = []
+    size = 0
+    for chunk in chunks:
+        data = chunk.encode("utf-8")
+        if kept is not None:
+            size += len(data)
+            if size <= limit:
+                kept.append(data)
+            else:
+                kept = None
+        yield data
+    if kept is not None:
+        cache.set(key, b"".join(kept), KEPT_SECONDS)
 
 
 def export_filename(extension: str) -> str:

@@ -2,6 +2,7 @@ import hashlib
 import io
 
 import segno
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F
 from django.http import (
@@ -238,17 +239,40 @@ def case_export(request, fmt):
     # A stream's status is sent before its rows are read: make sure the database answers first,
     # so that an outage is a 503 and not a cut-off download.
     connection.ensure_connection()
-    rows = export.case_rows(queryset, base=request.build_absolute_uri("/").rstrip("/"))
-    if fmt == "csv":
-        response = StreamingHttpResponse(export.csv_stream(rows), content_type="text/csv; charset=utf-8")
-    elif fmt == "json":
-        stream = export.json_stream(rows, used, queryset.count())
-        response = StreamingHttpResponse(stream, content_type="application/json; charset=utf-8")
-    else:
+    base = request.build_absolute_uri("/").rstrip("/")
+    # The size of the list is known from its counts (cached with the list page's): a list small
+    # enough is downloaded once and kept while its cases stay as they are (export.kept_key).
+    tag = list_tag(request.GET)
+    key = None
+    if counts(queryset, request.GET, tag)["total"] <= export.KEPT_ROWS:
+        key = export.kept_key(fmt, queryset, request.GET, base, tag)
+        if (kept := cache.get(key)) is not None:
+            return _download(HttpResponse(kept, content_type=DOWNLOAD_TYPES[fmt]), fmt)
+    rows = export.case_rows(queryset, base=base)
+    if fmt == "xlsx":
         workbook = export.xlsx_file(rows, used, queryset.count())
-        response = FileResponse(
-            workbook, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        if key:
+            data = workbook.read()
+            cache.set(key, data, export.KEPT_SECONDS)
+            return _download(HttpResponse(data, content_type=DOWNLOAD_TYPES[fmt]), fmt)
+        return _download(FileResponse(workbook, content_type=DOWNLOAD_TYPES[fmt]), fmt)
+    if fmt == "csv":
+        stream = export.csv_stream(rows)
+    else:
+        stream = export.json_stream(rows, used, queryset.count())
+    return _download(
+        StreamingHttpResponse(export.keep(stream, key) if key else stream, content_type=DOWNLOAD_TYPES[fmt]), fmt
+    )
+
+
+DOWNLOAD_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download(response, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{export.export_filename(fmt)}"'
     return response
 
