@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from . import freshness
 
@@ -430,9 +430,18 @@ def _case_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Theme)
 @receiver(post_delete, sender=Source)
 @receiver(post_delete, sender=Region)
+@receiver(post_delete, sender=Tag)
 def _label_changed(sender, raw=False, **kwargs):
-    """Names of themes, sources and places are in the cached filter form and facets."""
+    """Names of themes, sources, places and keywords are in cached pages, and a list filtered
+    by a keyword follows its name."""
     if not raw:  # fixtures and restores load many at once; they bump once themselves
+        freshness.bump_library()
+
+
+@receiver(post_save, sender=Tag)
+def _keyword_saved(sender, created=False, raw=False, **kwargs):
+    """A renamed keyword (a new one is on no case yet)."""
+    if not (created or raw):
         freshness.bump_library()
 
 

@@ -7,15 +7,18 @@ from django.db import connection
 from django.db.models import Count, F
 from django.http import (
     FileResponse,
+    Http404,
     HttpResponse,
     JsonResponse,
     QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
@@ -99,32 +102,61 @@ def _sidebar_key(params: QueryDict, tag: str) -> str:
     return f"{tag}:{get_language()}:{query}"
 
 
+CASE_PAGE_SECONDS = 3600
+
+
 @require_GET
 def case_detail(request, slug):
-    case = get_object_or_404(Case.objects.published().with_related().with_excerpt(), slug=slug)
-    return render_case(request, case)
+    """A published case's page.  Its text is drawn once per version of the case (every save
+    bumps it), of the library (names of its places, themes, keywords and source), language,
+    site address and day (the citation holds the date it was read); the related cases are
+    looked up each time, so that their titles are always as they are now."""
+    found = Case.objects.published().filter(slug=slug).values_list("pk", "version").first()
+    if found is None:
+        raise Http404("No published case has this address.")
+    pk, version = found
+    tag, case = library_tag(), None
+    where = request.build_absolute_uri("/")
+    key = f"case-page:{tag}:{pk}.{version}:{get_language()}:{where}:{timezone.localdate().isoformat()}"
+    parts = cache.get(key)
+    if parts is None:
+        case = get_object_or_404(Case.objects.published().with_related().with_excerpt(), pk=pk)
+        parts = _case_parts(request, case)
+        cache.set(key, parts, CASE_PAGE_SECONDS)
+    return render(request, "cases/case_detail.html", {**parts, "preview": False, "related": _related(pk, tag, case)})
 
 
 def render_case(request, case, preview: bool = False):
-    """The public page of a case; ``preview``: an editor's look at a draft (admin only)."""
+    """The page of a case, drawn afresh; ``preview``: an editor's look at a draft (admin only)."""
+    related = _related(case.pk, library_tag(), case)
+    context = {**_case_parts(request, case, preview), "preview": preview, "case": case, "related": related}
+    return render(request, "cases/case_detail.html", context)
+
+
+def _case_parts(request, case, preview: bool = False) -> dict:
+    """The title, head and article of a case's page, as HTML (drawn with autoescape)."""
     short_url = _short_url(request, case)
     context = {
         "preview": preview,
         "case": case,
-        "related": _related(case),
         "short_url": short_url,
         "citation": citations.gbt7714(case, short_url, timezone.localdate()),
         "absolute_url": request.build_absolute_uri(case.get_absolute_url()),
     }
-    return render(request, "cases/case_detail.html", context)
+    return {
+        "title": case.title,
+        "head": mark_safe(render_to_string("includes/case_head.html", context)),
+        "article": mark_safe(render_to_string("includes/case_article.html", context)),
+    }
 
 
-def _related(case) -> list[Case]:
-    """related_to, its choice cached per case until the library's counted fields change."""
-    ids = get_or_compute(f"related:{library_tag()}:{case.pk}", lambda: Case.objects.related_to(case), 3600)
+def _related(pk: int, tag: str, case: Case | None = None) -> list[Case]:
+    """related_to, its choice cached per case until the library's counted fields change
+    (``tag``); ``case``: the case itself, when it is already loaded."""
+    ids = get_or_compute(f"related:{tag}:{pk}", lambda: Case.objects.related_to(case or Case.objects.get(pk=pk)), 3600)
     shown = Case.objects.published().select_related("province").only("slug", "title", "region_label", "province__name")
     found = shown.in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+    return [found[i] for i in ids if i in found]
 
 
 @require_GET

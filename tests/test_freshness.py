@@ -322,3 +322,46 @@ def test_a_new_search_within_a_province_reuses_the_province_list_fields(seeded, 
     with CaptureQueriesContext(connection) as ctx:
         client.get("/cases/?q=养老&province=330000")
     assert [q for q in ctx.captured_queries if "\"level\" = 'province'" in q["sql"] and '"code" =' not in q["sql"]]
+
+
+def test_a_case_page_is_drawn_once_and_shows_every_change_at_once(seeded, client):
+    from taggit.models import Tag
+
+    case = Case.objects.published().filter(themes__isnull=False, tags__isnull=False).distinct().first()
+    url = case.get_absolute_url()
+    client.get(url)
+    assert queries(client, url) <= 3  # the case's version, the library's, the related cases' titles
+
+    case.summary = "新的摘要：编辑刚刚改过"
+    case.save()
+    assert "新的摘要：编辑刚刚改过" in client.get(url).content.decode()  # the case's own version
+
+    theme = case.themes.first()
+    theme.name = "主题改名（测试）"
+    theme.save()
+    assert "主题改名（测试）" in client.get(url).content.decode()  # the library's version
+
+    tag = Tag.objects.get(pk=case.tags.first().pk)
+    tag.name = "关键词改名（测试）"
+    tag.save()
+    assert "关键词改名（测试）" in client.get(url).content.decode()
+
+    related = Case.objects.published().get(slug=client.get(url).context["related"][0].slug)
+    related.title = "相关案例改了标题（测试）"
+    related.save()  # a text edit: the library's version stays, the related titles are read each time
+    assert "相关案例改了标题（测试）" in client.get(url).content.decode()
+
+    case.status = Case.Status.DRAFT
+    case.save()
+    assert client.get(url).status_code == 404
+
+
+def test_a_case_page_is_kept_per_language_and_address(seeded, client):
+    case = Case.objects.published().first()
+    url = case.get_absolute_url()
+    assert "http://testserver/c/" in client.get(url).content.decode()
+    assert "http://127.0.0.1/c/" in client.get(url, HTTP_HOST="127.0.0.1").content.decode()
+    chinese = client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h2>Share</h2>" in english and "<h2>分享</h2>" not in english
+    assert "<h2>分享</h2>" in chinese
