@@ -24,7 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import facets
 from .filters import CaseFilter
-from .listing import CountedPaginator, OrderedIds, published_in_order
+from .listing import CountedPaginator, OrderedIds, per_case, published_in_order
 from .models import Case, Region, Source, Theme
 
 
@@ -181,16 +181,30 @@ class CaseList(LastModified, generics.ListAPIView):
     def get_queryset(self):
         return Case.objects.published()
 
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())  # an invalid filter: 400
+        return self.get_paginated_response(self.rows(self.paginate_queryset(queryset)))
+
     def paginate_queryset(self, queryset):
-        """The list page's own machinery: the total from the cached counts, the order from
-        the cached ids (cases/listing.py), each case of the page read fresh."""
+        """The ids of the page, by the list page's own machinery: the total from the cached
+        counts, the order from the cached ids (cases/listing.py)."""
         params = self.request.query_params
-        tag = facets.list_tag(params)
-        total = facets.counts(queryset, params, tag)["total"]
+        self.tag = facets.list_tag(params)
+        total = facets.counts(queryset, params, self.tag)["total"]
         sort = ApiCaseFilter(params or None, queryset=queryset).sort_order
         self.paginator.django_paginator_class = partial(CountedPaginator, known_count=total)
-        ids = super().paginate_queryset(OrderedIds(queryset, params, sort, tag))
-        return published_in_order(ids, Case.objects.with_related())
+        return super().paginate_queryset(OrderedIds(queryset, params, sort, self.tag))
+
+    def rows(self, ids: list[int]) -> list[dict]:
+        """Each case of the page as serialized, cached by its version, the library's (names
+        of its places, themes and keywords) and the site address its links start with."""
+
+        def draw(missing):
+            cases = published_in_order(missing, Case.objects.with_related())
+            return {row["id"]: row for row in self.get_serializer(cases, many=True).data}
+
+        library = self.tag.split(":")[0]
+        return per_case(ids, f"api-case:{library}:{self.request.build_absolute_uri('/')}", draw)
 
 
 class CaseDetail(LastModified, generics.RetrieveAPIView):

@@ -55,26 +55,38 @@ def published_in_order(ids: list[int], cases) -> list[Case]:
     return [found[pk] for pk in ids if pk in found]
 
 
+def per_case(ids: list[int], kind: str, draw, seconds: int = CACHE_SECONDS) -> list:
+    """What ``draw(missing_ids) -> {pk: value}`` makes of each published case among ``ids``, in order.
+
+    Each value is cached under ``kind`` (what it depends on besides the case) and the
+    case's own version (every save bumps it): only the values of changed cases are made
+    again.  Cases that are no longer published are left out."""
+    versions = dict(Case.objects.published().filter(pk__in=ids).values_list("pk", "version"))
+    keys = {pk: f"{kind}:{pk}.{versions[pk]}" for pk in ids if pk in versions}
+    found = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        drawn = {keys[pk]: value for pk, value in draw(missing).items() if pk in keys}
+        cache.set_many(drawn, seconds)
+        found.update(drawn)
+    return [found[key] for key in keys.values() if key in found]
+
+
 def case_cards(ids: list[int], query: str = "", tag: str = "") -> list[str]:
     """The HTML of the case cards of a page (includes/case_card.html), in order.
 
-    A card is cached by the case's own version (every save bumps it), the list's
-    versions (``tag``: themes, places and names of the library), the language and
-    the query its snippet highlights: only the cards of changed cases are drawn again.
-    Cases that are no longer published are left out."""
-    versions = dict(Case.objects.published().filter(pk__in=ids).values_list("pk", "version"))
-    words = hashlib.sha1(query.encode("utf-8")).hexdigest()[:16] if query else ""
-    keys = {pk: f"card:{tag}:{pk}.{versions[pk]}:{get_language()}:{words}" for pk in ids if pk in versions}
-    cards = cache.get_many(list(keys.values()))
-    missing = [pk for pk, key in keys.items() if key not in cards]
-    if missing:
-        drawn = {}
+    A card depends on its case, the list's versions (``tag``: themes, places and names of
+    the library), the language and the query its snippet highlights."""
+
+    def draw(missing):
+        cards = {}
         for case in Case.objects.published().for_cards().filter(pk__in=missing):
             case.snippet = highlight(case.summary or case.body, query) if query else None
-            drawn[keys[case.pk]] = render_to_string("includes/case_card.html", {"case": case})
-        cache.set_many(drawn, CACHE_SECONDS)
-        cards.update(drawn)
-    return [mark_safe(cards[key]) for key in keys.values() if key in cards]  # rendered with autoescape
+            cards[case.pk] = render_to_string("includes/case_card.html", {"case": case})
+        return cards
+
+    words = hashlib.sha1(query.encode("utf-8")).hexdigest()[:16] if query else ""
+    return [mark_safe(card) for card in per_case(ids, f"card:{tag}:{get_language()}:{words}", draw)]  # autoescaped
 
 
 class CountedPaginator(Paginator):

@@ -365,3 +365,20 @@ def test_a_case_page_is_kept_per_language_and_address(seeded, client):
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<h2>Share</h2>" in english and "<h2>分享</h2>" not in english
     assert "<h2>分享</h2>" in chinese
+
+
+def test_api_rows_are_kept_per_case_version_and_show_every_change(seeded, client):
+    url = "/api/cases/?province=330000"
+    first = client.get(url).json()["results"]
+    assert queries(client, url) < 8  # the rows from the cache: the page's ids and versions only
+    case = Case.objects.get(pk=first[0]["id"])
+    case.title = "接口标题已修改（测试）"
+    case.save()
+    rows = client.get(url).json()["results"]
+    assert [r["id"] for r in rows] == [r["id"] for r in first]
+    assert rows[0]["title"] == "接口标题已修改（测试）" and rows[1:] == first[1:]
+    theme = Theme.objects.get(name=first[0]["themes"][0])
+    theme.name = "接口主题改名（测试）"
+    theme.save()
+    assert "接口主题改名（测试）" in client.get(url).json()["results"][0]["themes"]
+    assert client.get(url, HTTP_HOST="127.0.0.1").json()["results"][0]["url"].startswith("http://127.0.0.1/")
