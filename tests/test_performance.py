@@ -150,3 +150,32 @@ def test_a_search_within_a_place_asks_the_index_for_the_place(seeded):
     with connection.cursor() as cursor:
         cursor.execute("SELECT search_vector::text FROM cases_case WHERE province_id = '330000' LIMIT 1")
         assert "'province:330000'" in cursor.fetchone()[0]
+
+
+@postgres_only
+def test_the_text_match_costs_what_it_reads(seeded, capsys):
+    import importlib
+
+    # Without this, a word in most cases was matched by reading every case's vector (1 s at 100,000).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT procost FROM pg_proc WHERE oid = 'pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure"
+        )
+        assert cursor.fetchone()[0] == 100
+    # A database user that does not own the catalog: the migration says what a DBA must run.
+    migration = importlib.import_module("cases.migrations.0015_costly_text_match")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE rural_portal_tester NOLOGIN")  # rolled back with the test
+        cursor.execute("SET ROLE rural_portal_tester")
+    with connection.schema_editor(atomic=False) as editor:
+        migration.set_cost(5)(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+        cursor.execute(
+            "SELECT procost FROM pg_proc WHERE oid = 'pg_catalog.ts_match_vq(tsvector, tsquery)'::regprocedure"
+        )
+        assert cursor.fetchone()[0] == 100
+    assert (
+        "As a superuser, run: ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) COST 5;"
+        in capsys.readouterr().out
+    )
