@@ -10,3 +10,28 @@ application = get_wsgi_application()
 import jieba  # noqa: E402
 
 jieba.initialize()
+
+
+def _prepare() -> None:
+    """Compile the portal's templates and load both languages' catalogs once, in the master,
+    so that no worker's first readers wait for it (the database is not touched here)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template.loader import get_template
+    from django.urls import reverse
+    from django.utils import translation
+
+    root = Path(settings.BASE_DIR) / "templates"
+    names = [str(p.relative_to(root)) for p in root.rglob("*.html") if not p.relative_to(root).parts[0] == "admin"]
+    names += [f"django/forms/{name}.html" for name in ("div", "field", "label", "errors/list/ul")]
+    names += [f"django/forms/widgets/{name}.html" for name in ("input", "text", "number", "attrs")]
+    for name in names:
+        get_template(name)
+    for language, _ in settings.LANGUAGES:
+        with translation.override(language):
+            reverse("home")
+            translation.gettext("乡村公共服务案例库")
+
+
+_prepare()
