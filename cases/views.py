@@ -36,26 +36,39 @@ PAGE_SIZE = 20
 
 @require_GET
 def home(request):
-    published = Case.objects.published()
+    """The library at a glance: counts by theme and province (and the map), the newest cases.
+
+    Everything but the cards depends only on the library's version (published set, places,
+    themes and their names) and the language: drawn once per version."""
+    tag = list_tag(QueryDict())
+    sections = get_or_compute(
+        f"home:{tag}:{get_language()}", lambda: render_to_string("includes/home_sections.html", _home_counts()), 3600
+    )
+    newest = get_or_compute(
+        f"home-newest:{tag}",
+        lambda: list(
+            Case.objects.published().order_by(F("year").desc(nulls_last=True), "-pk").values_list("pk", flat=True)[:6]
+        ),
+        3600,
+    )
+    return render(request, "cases/home.html", {"sections": mark_safe(sections), "newest": case_cards(newest, tag=tag)})
+
+
+def _home_counts() -> dict:
     # The unfiltered list's counts, cached with it until a change that alters them (facets.counts).
-    counted = counts(published, QueryDict())
+    counted = counts(Case.objects.published(), QueryDict())
     by_theme = dict(counted["theme"])
     themes = list(Theme.objects.order_by("position"))
     for theme in themes:
         theme.n = by_theme.get(theme.slug, 0)
     province_counts = sorted(counted["province"])
     names = dict(Region.objects.filter(level="province").values_list("code", "name"))
-    context = {
+    return {
         "total": counted["total"],
         "themes": themes,
         "provinces": [(code, names[code], n) for code, n in province_counts],
         "province_counts": dict(province_counts),
-        "newest": case_cards(
-            list(published.order_by(F("year").desc(nulls_last=True), "-pk").values_list("pk", flat=True)[:6]),
-            tag=list_tag(QueryDict()),
-        ),
     }
-    return render(request, "cases/home.html", context)
 
 
 @require_GET
