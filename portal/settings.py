@@ -4,6 +4,7 @@ SQLite in the project root is the embedded default; set DATABASE_URL for
 PostgreSQL.  A development SECRET_KEY exists only when DEBUG is on.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -153,12 +154,25 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 # one cache among all workers and app servers (each gunicorn worker otherwise keeps its own);
 # what is cached is keyed by versions kept in the database, so no server ever reads a stale entry.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+
+
+def _release() -> str:
+    """A digest of the code, templates, catalogs and static manifest: cached HTML belongs to the
+    release that drew it, so a deployment never serves pages drawn by the previous one."""
+    digest = hashlib.sha1()
+    patterns = ("cases/**/*.py", "portal/*.py", "templates/**/*.html", "locale/**/*.mo", "staticfiles/staticfiles.json")
+    for path in sorted(p for pattern in patterns for p in BASE_DIR.glob(pattern)):
+        digest.update(str(path.relative_to(BASE_DIR)).encode() + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+CACHE_PREFIX = f"{os.environ.get('CACHE_PREFIX', 'rural')}:{_release()}"
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "rural"),
+            "KEY_PREFIX": CACHE_PREFIX,
             "TIMEOUT": 3600,
         }
     }

@@ -68,3 +68,19 @@ def test_the_gunicorn_configuration_loads_the_application():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_cached_pages_belong_to_the_release_that_drew_them(tmp_path, monkeypatch):
+    from django.conf import settings
+
+    import portal.settings as project_settings
+
+    assert settings.CACHE_PREFIX.endswith(":" + project_settings._release())  # this checkout's
+    monkeypatch.setattr(project_settings, "BASE_DIR", tmp_path)
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>一</p>", encoding="utf-8")
+    first = project_settings._release()
+    assert project_settings._release() == first
+    page.write_text("<p>二</p>", encoding="utf-8")  # a deployment changes a template
+    assert project_settings._release() != first
