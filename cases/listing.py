@@ -55,13 +55,18 @@ def published_in_order(ids: list[int], cases) -> list[Case]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def per_case(ids: list[int], kind: str, draw, seconds: int = CACHE_SECONDS) -> list:
+def published_versions(ids: list[int]) -> dict[int, int]:
+    """The version of each of ``ids`` that is published now (every save bumps a case's version)."""
+    return dict(Case.objects.published().filter(pk__in=ids).values_list("pk", "version"))
+
+
+def per_case(ids: list[int], kind: str, draw, seconds: int = CACHE_SECONDS, versions=None) -> list:
     """What ``draw(missing_ids) -> {pk: value}`` makes of each published case among ``ids``, in order.
 
     Each value is cached under ``kind`` (what it depends on besides the case) and the
-    case's own version (every save bumps it): only the values of changed cases are made
-    again.  Cases that are no longer published are left out."""
-    versions = dict(Case.objects.published().filter(pk__in=ids).values_list("pk", "version"))
+    case's own version (``versions``, read if not given): only the values of changed
+    cases are made again.  Cases that are no longer published are left out."""
+    versions = published_versions(ids) if versions is None else versions
     keys = {pk: f"{kind}:{pk}.{versions[pk]}" for pk in ids if pk in versions}
     found = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in found]
@@ -72,7 +77,7 @@ def per_case(ids: list[int], kind: str, draw, seconds: int = CACHE_SECONDS) -> l
     return [found[key] for key in keys.values() if key in found]
 
 
-def case_cards(ids: list[int], query: str = "", tag: str = "") -> list[str]:
+def case_cards(ids: list[int], query: str = "", tag: str = "", versions=None) -> list[str]:
     """The HTML of the case cards of a page (includes/case_card.html), in order.
 
     A card depends on its case, the list's versions (``tag``: themes, places and names of
@@ -86,7 +91,8 @@ def case_cards(ids: list[int], query: str = "", tag: str = "") -> list[str]:
         return cards
 
     words = hashlib.sha1(query.encode("utf-8")).hexdigest()[:16] if query else ""
-    return [mark_safe(card) for card in per_case(ids, f"card:{tag}:{get_language()}:{words}", draw)]  # autoescaped
+    kind = f"card:{tag}:{get_language()}:{words}"
+    return [mark_safe(card) for card in per_case(ids, kind, draw, versions=versions)]  # autoescaped
 
 
 class CountedPaginator(Paginator):

@@ -27,7 +27,7 @@ from .caching import get_or_compute
 from .facets import active_filters, cache_key, counts, facets, list_tag
 from .filters import CaseFilter, InvalidFilter, form_html, ignored_filters, strict
 from .freshness import library_tag
-from .listing import CountedPaginator, OrderedIds, case_cards
+from .listing import CountedPaginator, OrderedIds, case_cards, published_versions
 from .models import Case, Region, Source, Theme
 from .search import place_suggestion
 
@@ -79,8 +79,29 @@ def case_list(request):
     counted = counts(results, request.GET, tag)
     ordered = OrderedIds(results, request.GET, case_filter.sort_order, tag)
     page = CountedPaginator(ordered, PAGE_SIZE, known_count=counted["total"]).get_page(request.GET.get("page"))
+    ids = list(page)
+    versions = published_versions(ids)
+    # The page's content depends on its filters and page, the list's versions, the language and
+    # its cases' versions: drawn once for all of them (the header, with the query, around it).
+    shown = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    cases = [(pk, versions[pk]) for pk in ids if pk in versions]
+    digest = hashlib.sha1(repr((shown, cases)).encode("utf-8")).hexdigest()
+    key = f"list-page:{tag}:{get_language()}:{digest}"
+    content = cache.get(key)
+    if content is None:
+        content = render_to_string(
+            "includes/list_content.html", _list_context(request, case_filter, tag, counted, page, versions), request
+        )
+        cache.set(key, content, LIST_PAGE_SECONDS)
+    return render(request, "cases/case_list.html", {"content": mark_safe(content)})  # drawn with autoescape
+
+
+LIST_PAGE_SECONDS = 3600
+
+
+def _list_context(request, case_filter, tag, counted, page, versions) -> dict:
     query = request.GET.get("q", "")
-    cards = case_cards(list(page), query, tag)
+    cards = case_cards(list(page), query, tag, versions)
     case_filter.narrow_choices()
     suggestion = None
     if query and not request.GET.get("province"):
@@ -92,7 +113,7 @@ def case_list(request):
             params[level] = code
             params["q"] = rest
             suggestion = {"name": name, "rest": rest, "url": "?" + params.urlencode()}
-    context = {
+    return {
         "ignored": ignored_filters(case_filter),
         "suggestion": suggestion,
         "filter": case_filter,
@@ -101,11 +122,10 @@ def case_list(request):
         "cards": cards,
         # The facets depend only on the filters and the counts: cached as HTML under the counts' versions.
         "sidebar_key": _sidebar_key(request.GET, tag),
-        "facets": lambda: facets(results, request.GET, counted),  # only rendered on a miss
+        "facets": lambda: facets(case_filter.qs, request.GET, counted),  # only rendered on a miss
         "chips": active_filters(case_filter, request.GET),
         "query": query,
     }
-    return render(request, "cases/case_list.html", context)
 
 
 def _sidebar_key(params: QueryDict, tag: str) -> str:

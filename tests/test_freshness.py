@@ -382,3 +382,17 @@ def test_api_rows_are_kept_per_case_version_and_show_every_change(seeded, client
     theme.save()
     assert "接口主题改名（测试）" in client.get(url).json()["results"][0]["themes"]
     assert client.get(url, HTTP_HOST="127.0.0.1").json()["results"][0]["url"].startswith("http://127.0.0.1/")
+
+
+def test_a_list_page_is_drawn_once_and_shows_an_edited_case_at_once(seeded, client):
+    url = "/cases/?province=330000"
+    first = client.get(url).content.decode()
+    assert queries(client, url) <= 6  # the library's version, the page's case versions, validation
+    case = Case.objects.published().filter(province="330000").order_by("-year", "-pk").first()
+    assert case.title in first
+    case.title = "列表中的标题已修改（测试）"
+    case.save()
+    assert "列表中的标题已修改（测试）" in client.get(url).content.decode()
+    assert "列表中的标题已修改（测试）" in client.get(url + "&page=1").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Filter" in english and "筛选维度" not in english
