@@ -78,6 +78,28 @@ def reader_path(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
     return "export", "/cases/export.csv?" + urllib.parse.urlencode(params)
 
 
+def cpu_seconds(master: int) -> dict[str, float]:
+    """CPU time used so far by the portal's gunicorn (master and workers) and by PostgreSQL's
+    backends serving the bench database, from /proc (Linux): what the requests cost,
+    whatever else the machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    workers = set(bench.worker_pids(master)) | {master}
+    database = urllib.parse.urlparse(bench.DATABASE_URL).path.lstrip("/")
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(pid) in workers:
+            used["gunicorn"] += seconds
+        elif command.startswith("postgres:") and f" {database} " in command.replace("\0", " "):
+            used["postgres"] += seconds
+    return used
+
+
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
@@ -267,11 +289,13 @@ def main() -> int:
     ]
     if EDITOR:
         threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
+    cpu_before = cpu_seconds(server.process.pid)
     try:
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        cpu_after = cpu_seconds(server.process.pid)
     finally:
         server.stop()
 
@@ -294,6 +318,10 @@ def main() -> int:
     summary["pages"] = rows
     summary["pages_after_settling"] = settled
     summary["slow_pages"] = stats.slow
+    # PostgreSQL backends that ended during the run are not counted: the portal keeps its connections.
+    summary["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before.get(k, 0), 1) for k in cpu_after}
+    served = summary["requests"] or 1
+    summary["cpu_ms_per_request"] = {k: round(v * 1000 / served, 1) for k, v in summary["cpu_seconds"].items()}
     usage = resource.getrusage(resource.RUSAGE_SELF)
     summary["load_generator_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     summary["first_errors"] = stats.errors[:10]
@@ -303,7 +331,9 @@ def main() -> int:
         f"(after a {RAMP} s ramp, all counted) — "
         f"{summary['requests']} requests, "
         f"{summary['errors']} errors, {summary['editor_saves']} editor saves, {len(lost)} lost edits "
-        f"(cache: {summary['cache']}; load generator {summary['load_generator_cpu_s']} s of CPU; "
+        f"(cache: {summary['cache']}; CPU: gunicorn {summary['cpu_seconds']['gunicorn']} s, PostgreSQL "
+        f"{summary['cpu_seconds']['postgres']} s, i.e. {summary['cpu_ms_per_request']['gunicorn']} + "
+        f"{summary['cpu_ms_per_request']['postgres']} ms a request; load generator {summary['load_generator_cpu_s']} s; "
         + (f"warmed by `warm_cache` in {warm_seconds} s)." if warm_seconds is not None else "started empty)."),
         "",
         *markdown(rows),
