@@ -24,6 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import facets
 from .filters import CaseFilter
+from .freshness import library_of
 from .listing import CountedPaginator, OrderedIds, per_case, published_in_order
 from .models import Case, Region, Source, Theme
 
@@ -203,8 +204,7 @@ class CaseList(LastModified, generics.ListAPIView):
             cases = published_in_order(missing, Case.objects.with_related())
             return {row["id"]: row for row in self.get_serializer(cases, many=True).data}
 
-        library = self.tag.split(":")[0]
-        return per_case(ids, f"api-case:{library}:{self.request.build_absolute_uri('/')}", draw)
+        return per_case(ids, f"api-case:{library_of(self.tag)}:{self.request.build_absolute_uri('/')}", draw)
 
 
 class CaseDetail(LastModified, generics.RetrieveAPIView):

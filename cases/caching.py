@@ -10,6 +10,7 @@ others poll for at most ``WAIT`` seconds, then compute themselves.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -17,9 +18,15 @@ from typing import TypeVar
 from django.core.cache import cache
 
 T = TypeVar("T")
+CACHE_SECONDS = 3600  # what is cached is keyed by versions; the expiry only frees room
 WAIT = 5.0  # seconds a request waits for another one's result
 POLL = 0.02
 LOCK_SECONDS = 30  # a computation that died leaves its lock this long at most
+
+
+def digest(value) -> str:
+    """A short, stable digest of a value's repr (filters, lists of versions) for a cache key."""
+    return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()[:20]
 
 
 def get_or_compute(key: str, compute: Callable[[], T], timeout: int) -> T:

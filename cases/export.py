@@ -8,7 +8,6 @@ written by openpyxl's write-only workbook, row by row, to a temporary file.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -19,6 +18,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 
+from .caching import CACHE_SECONDS, digest
 from .models import Case
 
 FIELDS = [
@@ -249,10 +249,9 @@ def xlsx_file(rows: Iterable[dict], filters: dict, count: int) -> tempfile.Spool
 
 
 # A download of a list up to this many cases is kept for the next researcher asking for the
-# same list (a province and theme: 3,000 cases, 3 MB of CSV, 150 ms to write); larger ones
-# are streamed every time.
+# same list (a province and theme: hundreds to a few thousand cases, up to a few MB of CSV,
+# 50-150 ms to write); larger ones are streamed every time.
 KEPT_ROWS = 5000
-KEPT_SECONDS = 3600
 
 
 def kept_key(fmt: str, queryset, params, base: str, tag: str) -> str:
@@ -264,8 +263,7 @@ def kept_key(fmt: str, queryset, params, base: str, tag: str) -> str:
     case sets ``updated``), so that an edited text is downloaded as edited at once."""
     last = queryset.order_by().aggregate(last=Max("updated"))["last"]
     shown = sorted((k, v) for k, values in params.lists() if k != "page" for v in values)
-    digest = hashlib.sha1(repr((shown, base)).encode("utf-8")).hexdigest()
-    return f"download:{fmt}:{tag}:{digest}:{last.timestamp() if last else 0}"
+    return f"download:{fmt}:{tag}:{digest((shown, base))}:{last.timestamp() if last else 0}"
 
 
 def keep(chunks: Iterable[str], key: str, limit: int = 16 << 20) -> Iterator[bytes]:
@@ -283,7 +281,7 @@ def keep(chunks: Iterable[str], key: str, limit: int = 16 << 20) -> Iterator[byt
                 kept = None
         yield data
     if kept is not None:
-        cache.set(key, b"".join(kept), KEPT_SECONDS)
+        cache.set(key, b"".join(kept), CACHE_SECONDS)
 
 
 def export_filename(extension: str) -> str:

@@ -16,7 +16,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from .caching import get_or_compute
+from .caching import CACHE_SECONDS, get_or_compute
 from .models import Case, Region, Theme
 
 
@@ -82,7 +82,6 @@ def _values(params, key, rows, labels, multiple=False):
 
 
 FILTER_KEYS = ("q", "province", "prefecture", "county", "theme", "tag", "doc_type", "year_min", "year_max", "source")
-CACHE_SECONDS = 3600
 
 
 def list_tag(params: QueryDict) -> str:

@@ -1,5 +1,3 @@
-import hashlib
-
 import django_filters
 from django import forms
 from django.core.cache import cache
@@ -14,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
+from .caching import CACHE_SECONDS, digest
 from .models import Case, Region, Source, Theme
 
 
@@ -191,11 +190,6 @@ class CaseFilter(django_filters.FilterSet):
 PLACES = ("province", "prefecture", "county")
 DRAWN_FROM = {name: PLACES for name in PLACES}
 TYPED = {"q", "tag", "year_min", "year_max"}  # plain inputs: drawn faster than fetched one by one
-FIELD_SECONDS = 3600
-
-
-def _digest(values) -> str:
-    return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()[:20]
 
 
 def form_html(case_filter: CaseFilter, library: str) -> SafeString:
@@ -211,11 +205,11 @@ def form_html(case_filter: CaseFilter, library: str) -> SafeString:
     form = case_filter.form
     data = case_filter.data if case_filter.data is not None else QueryDict()
     prefix = f"{library}:{get_language()}"
-    whole = f"form:{prefix}:{_digest([data.getlist(name) for name in form.fields])}"
+    whole = f"form:{prefix}:{digest([data.getlist(name) for name in form.fields])}"
     if (html := cache.get(whole)) is not None:
         return mark_safe(html)  # drawn with autoescape
     keys = {
-        name: f"form-field:{prefix}:{name}:{_digest([data.getlist(n) for n in (name, *DRAWN_FROM.get(name, ()))])}"
+        name: f"form-field:{prefix}:{name}:{digest([data.getlist(n) for n in (name, *DRAWN_FROM.get(name, ()))])}"
         for name in form.fields
         if name not in TYPED
     }
@@ -237,7 +231,7 @@ def form_html(case_filter: CaseFilter, library: str) -> SafeString:
         parts.append(part)
     html = "\n".join(parts)
     drawn[whole] = html
-    cache.set_many(drawn, FIELD_SECONDS)
+    cache.set_many(drawn, CACHE_SECONDS)
     return mark_safe(html)
 
 

@@ -117,6 +117,11 @@ def library_tag() -> str:
     return f"{epoch}.{version}"
 
 
+def library_of(tag: str) -> str:
+    """The library's part of a list's tag (``version_tag``), without its words' versions."""
+    return tag.split(":", 1)[0]
+
+
 def bump_library() -> None:
     state = _state_model()
     if not state.objects.filter(pk=1).update(version=models.F("version") + 1):

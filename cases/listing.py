@@ -10,16 +10,14 @@ a cached id can never show a case that has since been withdrawn.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .caching import get_or_compute
-from .facets import CACHE_SECONDS, cache_key
+from .caching import CACHE_SECONDS, digest, get_or_compute
+from .facets import cache_key
 from .models import Case
 from .search import highlight
 
@@ -60,7 +58,7 @@ def published_versions(ids: list[int]) -> dict[int, int]:
     return dict(Case.objects.published().filter(pk__in=ids).values_list("pk", "version"))
 
 
-def per_case(ids: list[int], kind: str, draw, seconds: int = CACHE_SECONDS, versions=None) -> list:
+def per_case(ids: list[int], kind: str, draw, versions=None) -> list:
     """What ``draw(missing_ids) -> {pk: value}`` makes of each published case among ``ids``, in order.
 
     Each value is cached under ``kind`` (what it depends on besides the case) and the
@@ -72,7 +70,7 @@ def per_case(ids: list[int], kind: str, draw, seconds: int = CACHE_SECONDS, vers
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         drawn = {keys[pk]: value for pk, value in draw(missing).items() if pk in keys}
-        cache.set_many(drawn, seconds)
+        cache.set_many(drawn, CACHE_SECONDS)
         found.update(drawn)
     return [found[key] for key in keys.values() if key in found]
 
@@ -90,8 +88,7 @@ def case_cards(ids: list[int], query: str = "", tag: str = "", versions=None) ->
             cards[case.pk] = render_to_string("includes/case_card.html", {"case": case})
         return cards
 
-    words = hashlib.sha1(query.encode("utf-8")).hexdigest()[:16] if query else ""
-    kind = f"card:{tag}:{get_language()}:{words}"
+    kind = f"card:{tag}:{get_language()}:{digest(query) if query else ''}"
     return [mark_safe(card) for card in per_case(ids, kind, draw, versions=versions)]  # autoescaped
 
 

@@ -1,4 +1,3 @@
-import hashlib
 import io
 
 import segno
@@ -23,10 +22,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
-from .caching import get_or_compute
+from .caching import CACHE_SECONDS, digest, get_or_compute
 from .facets import active_filters, cache_key, counts, facets, list_tag
 from .filters import CaseFilter, InvalidFilter, form_html, ignored_filters, strict
-from .freshness import library_tag
+from .freshness import library_of, library_tag
 from .listing import CountedPaginator, OrderedIds, case_cards, published_versions
 from .models import Case, Region, Source, Theme
 from .search import place_suggestion
@@ -42,14 +41,16 @@ def home(request):
     themes and their names) and the language: drawn once per version."""
     tag = list_tag(QueryDict())
     sections = get_or_compute(
-        f"home:{tag}:{get_language()}", lambda: render_to_string("includes/home_sections.html", _home_counts()), 3600
+        f"home:{tag}:{get_language()}",
+        lambda: render_to_string("includes/home_sections.html", _home_counts()),
+        CACHE_SECONDS,
     )
     newest = get_or_compute(
         f"home-newest:{tag}",
         lambda: list(
             Case.objects.published().order_by(F("year").desc(nulls_last=True), "-pk").values_list("pk", flat=True)[:6]
         ),
-        3600,
+        CACHE_SECONDS,
     )
     return render(request, "cases/home.html", {"sections": mark_safe(sections), "newest": case_cards(newest, tag=tag)})
 
@@ -84,19 +85,14 @@ def case_list(request):
     # The page's content depends on its filters and page, the list's versions, the language and
     # its cases' versions: drawn once for all of them (the header, with the query, around it).
     shown = sorted((k, v) for k, values in request.GET.lists() for v in values)
-    cases = [(pk, versions[pk]) for pk in ids if pk in versions]
-    digest = hashlib.sha1(repr((shown, cases)).encode("utf-8")).hexdigest()
-    key = f"list-page:{tag}:{get_language()}:{digest}"
+    key = f"list-page:{tag}:{get_language()}:{digest((shown, [(pk, versions[pk]) for pk in ids if pk in versions]))}"
     content = cache.get(key)
     if content is None:
         content = render_to_string(
             "includes/list_content.html", _list_context(request, case_filter, tag, counted, page, versions), request
         )
-        cache.set(key, content, LIST_PAGE_SECONDS)
+        cache.set(key, content, CACHE_SECONDS)
     return render(request, "cases/case_list.html", {"content": mark_safe(content)})  # drawn with autoescape
-
-
-LIST_PAGE_SECONDS = 3600
 
 
 def _list_context(request, case_filter, tag, counted, page, versions) -> dict:
@@ -117,7 +113,7 @@ def _list_context(request, case_filter, tag, counted, page, versions) -> dict:
         "ignored": ignored_filters(case_filter),
         "suggestion": suggestion,
         "filter": case_filter,
-        "form_html": form_html(case_filter, library=tag.split(":")[0]),
+        "form_html": form_html(case_filter, library=library_of(tag)),
         "page": page,
         "cards": cards,
         # The facets depend only on the filters and the counts: cached as HTML under the counts' versions.
@@ -129,13 +125,8 @@ def _list_context(request, case_filter, tag, counted, page, versions) -> dict:
 
 
 def _sidebar_key(params: QueryDict, tag: str) -> str:
-    shown = params.copy()
-    shown.pop("page", None)
-    query = hashlib.sha1(shown.urlencode().encode("utf-8")).hexdigest()
-    return f"{tag}:{get_language()}:{query}"
-
-
-CASE_PAGE_SECONDS = 3600
+    shown = sorted((k, v) for k, values in params.lists() if k != "page" for v in values)
+    return f"{tag}:{get_language()}:{digest(shown)}"
 
 
 @require_GET
@@ -155,7 +146,7 @@ def case_detail(request, slug):
     if parts is None:
         case = get_object_or_404(Case.objects.published().with_related().with_excerpt(), pk=pk)
         parts = _case_parts(request, case)
-        cache.set(key, parts, CASE_PAGE_SECONDS)
+        cache.set(key, parts, CACHE_SECONDS)
     return render(request, "cases/case_detail.html", {**parts, "preview": False, "related": _related(pk, tag, case)})
 
 
@@ -186,7 +177,9 @@ def _case_parts(request, case, preview: bool = False) -> dict:
 def _related(pk: int, tag: str, case: Case | None = None) -> list[Case]:
     """related_to, its choice cached per case until the library's counted fields change
     (``tag``); ``case``: the case itself, when it is already loaded."""
-    ids = get_or_compute(f"related:{tag}:{pk}", lambda: Case.objects.related_to(case or Case.objects.get(pk=pk)), 3600)
+    ids = get_or_compute(
+        f"related:{tag}:{pk}", lambda: Case.objects.related_to(case or Case.objects.get(pk=pk)), CACHE_SECONDS
+    )
     shown = Case.objects.published().select_related("province").only("slug", "title", "region_label", "province__name")
     found = shown.in_bulk(ids)
     return [found[i] for i in ids if i in found]
@@ -221,7 +214,7 @@ def case_qr(request, pk):
 def stats(request):
     """Province × theme counts, cases per year and per type: as tables, and as charts."""
     themes = list(Theme.objects.all())
-    grid = get_or_compute(cache_key("stats", QueryDict()), _province_theme_grid, 3600)
+    grid = get_or_compute(cache_key("stats", QueryDict()), _province_theme_grid, CACHE_SECONDS)
     # Years and types are the unfiltered list's own facet counts (cached with the list and home page).
     counted = counts(Case.objects.published(), QueryDict())
     by_year = sorted(counted["year"])
@@ -318,7 +311,7 @@ def case_export(request, fmt):
         workbook = export.xlsx_file(rows, used, queryset.count())
         if key:
             data = workbook.read()
-            cache.set(key, data, export.KEPT_SECONDS)
+            cache.set(key, data, CACHE_SECONDS)
             return _download(HttpResponse(data, content_type=DOWNLOAD_TYPES[fmt]), fmt)
         return _download(FileResponse(workbook, content_type=DOWNLOAD_TYPES[fmt]), fmt)
     if fmt == "csv":
