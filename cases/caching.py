@@ -29,6 +29,11 @@ def digest(value) -> str:
     return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()[:20]
 
 
+def query_digest(params, with_page: bool = True) -> str:
+    """A digest of a request's parameters in any order, with its page number or without."""
+    return digest(sorted((k, v) for k, values in params.lists() if with_page or k != "page" for v in values))
+
+
 def get_or_compute(key: str, compute: Callable[[], T], timeout: int) -> T:
     value = cache.get(key)
     if value is not None:

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 
-from .caching import CACHE_SECONDS, digest
+from .caching import CACHE_SECONDS, digest, query_digest
 from .models import Case
 
 FIELDS = [
@@ -262,8 +262,8 @@ def kept_key(fmt: str, queryset, params, base: str, tag: str) -> str:
     start with, and the time of the last change to any case of the list (every save of a
     case sets ``updated``), so that an edited text is downloaded as edited at once."""
     last = queryset.order_by().aggregate(last=Max("updated"))["last"]
-    shown = sorted((k, v) for k, values in params.lists() if k != "page" for v in values)
-    return f"download:{fmt}:{tag}:{digest((shown, base))}:{last.timestamp() if last else 0}"
+    stamp = last.timestamp() if last else 0
+    return f"download:{fmt}:{tag}:{query_digest(params, with_page=False)}:{digest(base)}:{stamp}"
 
 
 def keep(chunks: Iterable[str], key: str, limit: int = 16 << 20) -> Iterator[bytes]:

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from . import citations, documents, export
-from .caching import CACHE_SECONDS, digest, get_or_compute
+from .caching import CACHE_SECONDS, digest, get_or_compute, query_digest
 from .facets import active_filters, cache_key, counts, facets, list_tag
 from .filters import CaseFilter, InvalidFilter, form_html, ignored_filters, strict
 from .freshness import library_of, library_tag
@@ -84,8 +84,8 @@ def case_list(request):
     versions = published_versions(ids)
     # The page's content depends on its filters and page, the list's versions, the language and
     # its cases' versions: drawn once for all of them (the header, with the query, around it).
-    shown = sorted((k, v) for k, values in request.GET.lists() for v in values)
-    key = f"list-page:{tag}:{get_language()}:{digest((shown, [(pk, versions[pk]) for pk in ids if pk in versions]))}"
+    shown = digest([(pk, versions[pk]) for pk in ids if pk in versions])
+    key = f"list-page:{tag}:{get_language()}:{query_digest(request.GET)}:{shown}"
     content = cache.get(key)
     if content is None:
         content = render_to_string(
@@ -125,8 +125,7 @@ def _list_context(request, case_filter, tag, counted, page, versions) -> dict:
 
 
 def _sidebar_key(params: QueryDict, tag: str) -> str:
-    shown = sorted((k, v) for k, values in params.lists() if k != "page" for v in values)
-    return f"{tag}:{get_language()}:{digest(shown)}"
+    return f"{tag}:{get_language()}:{query_digest(params, with_page=False)}"
 
 
 @require_GET
