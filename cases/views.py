@@ -26,7 +26,7 @@ from .caching import CACHE_SECONDS, digest, get_or_compute, query_digest
 from .facets import active_filters, cache_key, counts, facets, list_tag
 from .filters import CaseFilter, InvalidFilter, form_html, ignored_filters, strict
 from .freshness import library_of, library_tag
-from .listing import CountedPaginator, OrderedIds, case_cards, published_versions
+from .listing import CACHED_SORTS, CountedPaginator, OrderedIds, case_cards, published_versions
 from .models import Case, Region, Source, Theme
 from .search import place_suggestion
 
@@ -74,24 +74,44 @@ def _home_counts() -> dict:
 
 @require_GET
 def case_list(request):
+    """A filtered list's page.  Its content is drawn once per filters and page, list versions
+    (``list_tag``), language and versions of the cases it shows; the ids of the page are kept
+    beside it under the list versions, so that a page seen before is served from them without
+    building the filter (about half of a warm page's time)."""
+    tag = list_tag(request.GET)
+    params = query_digest(request.GET)
+    shown_key = f"list-ids:{tag}:{params}"
+    if (ids := cache.get(shown_key)) is not None:
+        versions = published_versions(ids)
+        content = cache.get(_list_page_key(tag, params, ids, versions))
+        if content is not None:
+            return _list_response(request, content)
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
     results = case_filter.qs
-    tag = list_tag(request.GET)
     counted = counts(results, request.GET, tag)
-    ordered = OrderedIds(results, request.GET, case_filter.sort_order, tag)
+    sort = case_filter.sort_order
+    ordered = OrderedIds(results, request.GET, sort, tag)
     page = CountedPaginator(ordered, PAGE_SIZE, known_count=counted["total"]).get_page(request.GET.get("page"))
     ids = list(page)
     versions = published_versions(ids)
-    # The page's content depends on its filters and page, the list's versions, the language and
-    # its cases' versions: drawn once for all of them (the header, with the query, around it).
-    shown = digest([(pk, versions[pk]) for pk in ids if pk in versions])
-    key = f"list-page:{tag}:{get_language()}:{query_digest(request.GET)}:{shown}"
+    key = _list_page_key(tag, params, ids, versions)
     content = cache.get(key)
     if content is None:
         content = render_to_string(
             "includes/list_content.html", _list_context(request, case_filter, tag, counted, page, versions), request
         )
         cache.set(key, content, CACHE_SECONDS)
+    if sort in CACHED_SORTS:  # by title, any edited title could move a case: not kept
+        cache.set(shown_key, ids, CACHE_SECONDS)
+    return _list_response(request, content)
+
+
+def _list_page_key(tag: str, params: str, ids: list[int], versions: dict[int, int]) -> str:
+    shown = digest([(pk, versions[pk]) for pk in ids if pk in versions])
+    return f"list-page:{tag}:{get_language()}:{params}:{shown}"
+
+
+def _list_response(request, content: str):
     return render(request, "cases/case_list.html", {"content": mark_safe(content)})  # drawn with autoescape
 
 
