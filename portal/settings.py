@@ -170,7 +170,7 @@ CACHE_PREFIX = f"{os.environ.get('CACHE_PREFIX', 'rural')}:{_release()}"
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cases.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": CACHE_PREFIX,
             "TIMEOUT": 3600,

@@ -217,11 +217,12 @@ def test_counts_in_a_shared_redis_cache(seeded, client, settings):
         redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
     except redis.RedisError:
         pytest.skip("no Redis server at 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "t"}
-    }
-    cold = queries(client, "/cases/?province=330000")
+    settings.CACHES = {"default": {"BACKEND": "cases.redis_cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "t"}}
     from django.core.cache import caches
+
+    backend = caches["default"]._cache
+    assert backend.get_client() is backend.get_client(write=True)  # one client, not one per operation
+    cold = queries(client, "/cases/?province=330000")
 
     caches["default"].close()  # another worker: a new connection, the same cache
     assert queries(client, "/cases/?province=330000") < cold
