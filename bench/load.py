@@ -106,11 +106,16 @@ class Stats:
         self.errors: list[str] = []
         self.timeline: list[tuple[float, str, float]] = []  # (seconds since the start, kind, ms)
         self.slow: list[tuple[float, str, float, str]] = []  # pages over 100 ms, for bench/results/load.json
+        self.seen: set[str] = set()  # addresses asked for so far
+        self.again: list[tuple[float, str, float]] = []  # pages asked for before (by anyone)
         self.started = time.monotonic()
 
     def add(self, kind: str, ms: float, path: str = ""):
         with self.lock:
             self.timeline.append((time.monotonic() - self.started, kind, ms))
+            if path and path in self.seen:
+                self.again.append(self.timeline[-1])
+            self.seen.add(path)
             if ms > 100:
                 self.slow.append((round(time.monotonic() - self.started, 1), kind, round(ms, 1), path))
 
@@ -275,7 +280,7 @@ def main() -> int:
         warm_seconds = round(time.monotonic() - started, 1)
     port = bench.free_port()
     server = bench.Server(
-        # The repository's own gunicorn.conf.py (production: 2 × cores + 1 workers, 2 threads each).
+        # The repository's own gunicorn.conf.py (production: 4 × cores + 1 workers, one thread each).
         [bench.PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi", "-b", f"127.0.0.1:{port}"],
         f"http://127.0.0.1:{port}/robots.txt",
         environ=bench.env(CACHE_URL=cache_url),
@@ -313,6 +318,8 @@ def main() -> int:
     }
     rows = per_kind(stats.timeline)
     settled = per_kind([entry for entry in stats.timeline if entry[0] >= SETTLED])
+    again = per_kind(stats.again)
+    summary["pages_asked_before"] = again
     summary["requests"] = sum(r["requests"] for r in rows)
     summary["editor_saves"] = next((r["requests"] for r in rows if r["kind"] == "editor save"), 0)
     summary["pages"] = rows
@@ -341,6 +348,10 @@ def main() -> int:
         f"After the first {SETTLED} s (the caches hold what readers keep asking for):",
         "",
         *markdown(settled),
+        "",
+        "Pages some reader had asked for before (each first request of an address is drawn cold, unless `warm_cache` drew it):",
+        "",
+        *markdown(again),
     ]
     windows = []
     for start in range(0, RAMP + SECONDS, 10):
