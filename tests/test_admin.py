@@ -301,7 +301,9 @@ def test_a_near_identical_new_case_is_reported_with_a_link(editor, client):
     page = response.content.decode()
     assert "几乎相同" in page and change_url(twin) in page
     new = Case.objects.exclude(pk=twin.pk).get(title=twin.title, status="draft", source=None)
-    assert "可能重复" in client.get(change_url(new)).content.decode()
+    form = client.get(change_url(new)).content.decode()
+    assert "可能重复" in form and change_url(twin) in form
+    assert f"（{twin.get_status_display()} · {twin.province.name}）" in form  # read with the twin
     assert new.slug.startswith("m-")
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from cases.ingest import dates
 from cases.ingest.normalize import Paragraph
-from cases.ingest.pipeline import merge_duplicates, near_duplicate
+from cases.ingest.pipeline import merge_duplicates, near_duplicate, shingles
 from cases.ingest.sections import split_sections
 from cases.ingest.segment import RawItem
 from cases.ingest.themes import doc_type_for, tags_for, themes_for
@@ -72,6 +72,9 @@ def test_a_truncated_preview_is_a_near_duplicate_of_the_full_text():
     preview = full[:80]
     assert near_duplicate(full, preview)
     assert not near_duplicate(full, "义务教育均衡发展工作是我国教育改革发展的一项重要任务。" * 3)
+    # A text compared with many is cut up once: its shingles give the same answers.
+    assert near_duplicate(full, shingles(preview)) and near_duplicate(shingles(full), preview)
+    assert not near_duplicate(shingles(full), "义务教育均衡发展工作是我国教育改革发展的一项重要任务。" * 3)
     items = [RawItem("汇报", [Paragraph(preview, 0, 80)]), RawItem("汇报", [Paragraph(full, 100, 300)])]
     assert [i.body for i in merge_duplicates(items)] == [full]
 

@@ -55,6 +55,43 @@ def test_a_case_page_has_a_citation_a_short_link_a_qr_code_and_related_cases(cli
     assert all(set(r.themes.all()) & set(case.themes.all()) for r in related)
 
 
+def expected_related(case, everyone, limit=5):
+    """The related-cases rule, computed naively over the whole library (no pool bounds)."""
+    themes = {t.pk for t in case.themes.all()}
+    tags = {t.pk for t in case.tags.all()}
+    others = [o for o in everyone if o.pk != case.pk]
+    if tags:
+        keywords = {o.pk: len(tags & {t.pk for t in o.tags.all()}) for o in others}
+        pool = {pk: n for pk, n in keywords.items() if n}
+    else:
+        pool = {o.pk: 0 for o in others if o.is_published and o.province_id == case.province_id}
+    ranked = []
+    for other in others:
+        shared = len(themes & {t.pk for t in other.themes.all()})
+        if other.pk in pool and other.is_published and shared:
+            same = case.province_id is not None and other.province_id == case.province_id
+            ranked.append(((-shared, -pool[other.pk], -same, -(other.year or 0), other.pk), other.pk))
+    return [pk for _key, pk in sorted(ranked)[:limit]]
+
+
+def test_related_cases_follow_their_ranking_rule(seeded):
+    """In the seed library every keyword has fewer than PER_KEYWORD cases and no case 200
+    neighbours, so the bounded pool is everything: the one-statement ranking must give
+    exactly what the rule gives when computed naively, for every published case."""
+    everyone = list(Case.objects.prefetch_related("themes", "tags"))
+    for other in everyone:
+        other.is_published = other.status == Case.Status.PUBLISHED
+    published = [case for case in everyone if case.is_published]
+    with_keywords = [case for case in published if case.tags.all()]
+    assert with_keywords and len(with_keywords) < len(published)  # both kinds of pool are tried
+    chosen = {case.pk: Case.objects.related_to(case) for case in published}
+    assert sum(bool(ids) for ids in chosen.values()) > len(published) // 2
+    assert sum(len(ids) >= 3 for ids in chosen.values()) >= 5  # orders of several to compare
+    for case in published:
+        assert chosen[case.pk] == expected_related(case, everyone), case.title
+        assert Case.objects.related_to(case, limit=2) == expected_related(case, everyone, limit=2)
+
+
 def test_the_short_link_and_qr_code_serve_published_cases_only(client, seeded):
     case = Case.objects.published().first()
     response = client.get(f"/c/{case.pk}/")

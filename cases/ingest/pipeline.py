@@ -63,14 +63,17 @@ BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔【\[]\d{4}[〕】\]]\d{1,4}号")
 
 
-def _shingles(text: str, n: int = 4) -> set[str]:
+def shingles(text: str, n: int = 4) -> set[str]:
+    """The text's runs of ``n`` characters, white space left out."""
     text = re.sub(r"\s", "", text)
     return {text[i : i + n] for i in range(max(0, len(text) - n + 1))}
 
 
-def near_duplicate(a: str, b: str) -> bool:
-    """The same text, perhaps one a truncated preview of the other."""
-    sa, sb = _shingles(a), _shingles(b)
+def near_duplicate(a: str | set[str], b: str | set[str]) -> bool:
+    """The same text, perhaps one a truncated preview of the other.  Either text may be
+    given as its ``shingles``, so that one text compared with many is cut up once."""
+    sa = a if isinstance(a, set) else shingles(a)
+    sb = b if isinstance(b, set) else shingles(b)
     if not sa or not sb:
         return False
     overlap = len(sa & sb)
