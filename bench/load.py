@@ -16,9 +16,11 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -76,6 +78,44 @@ def reader_path(rng: random.Random, slugs: list[str]) -> tuple[str, str]:
         return "api", "/api/cases/?" + urllib.parse.urlencode({"province": popular(rng, PROVINCES)})
     params = {"province": popular(rng, PROVINCES), "theme": popular(rng, THEMES)}
     return "export", "/cases/export.csv?" + urllib.parse.urlencode(params)
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far, every core (/proc/stat, Linux)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and waiting for I/O
+    return sum(values) - idle, sum(values)
+
+
+def kind_of(method: str, path: str) -> str:
+    """The kind of page an address is, as reader_path and the editor name them."""
+    path, _, query = path.partition("?")
+    params = urllib.parse.parse_qs(query)
+    if path.startswith("/admin/"):
+        return f"editor {method}"
+    if path == "/":
+        return "home"
+    if path.startswith("/api/"):
+        return "api"
+    if path.startswith("/cases/export"):
+        return "export"
+    if path == "/cases/":
+        if "q" in params:
+            return "search + province" if "province" in params else "search"
+        return "list"
+    return "case" if path.startswith("/cases/") else path
+
+
+def server_times(log: Path) -> list[tuple[float, str, float]]:
+    """(0, kind, ms) of each request as gunicorn timed it (from reading the request to writing
+    the answer): the page's time in its worker, without the time it waited to be accepted or
+    the load generator's own delays.  (The checks that the server is up are left out.)"""
+    out = []
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        ms, method, path = line.split(" ", 2)
+        if path != "/robots.txt?":
+            out.append((0.0, kind_of(method, path), int(ms)))
+    return out
 
 
 def cpu_seconds(master: int) -> dict[str, float]:
@@ -279,9 +319,24 @@ def main() -> int:
         )
         warm_seconds = round(time.monotonic() - started, 1)
     port = bench.free_port()
+    access_log = Path(tempfile.mkdtemp(prefix="load-")) / "access.log"
     server = bench.Server(
-        # The repository's own gunicorn.conf.py (production: 4 × cores + 1 workers, one thread each).
-        [bench.PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "portal.wsgi", "-b", f"127.0.0.1:{port}"],
+        # The repository's own gunicorn.conf.py (production: 4 × cores + 1 workers, one thread each),
+        # with an access log of the time each request took in its worker (%(M)s: milliseconds).
+        [
+            bench.PYTHON,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(M)s %(m)s %(U)s?%(q)s",
+        ],  # fmt: skip
         f"http://127.0.0.1:{port}/robots.txt",
         environ=bench.env(CACHE_URL=cache_url),
     )
@@ -294,15 +349,17 @@ def main() -> int:
     ]
     if EDITOR:
         threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
-    cpu_before = cpu_seconds(server.process.pid)
+    cpu_before, machine_before = cpu_seconds(server.process.pid), machine_ticks()
     try:
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        cpu_after = cpu_seconds(server.process.pid)
+        cpu_after, machine_after = cpu_seconds(server.process.pid), machine_ticks()
     finally:
         server.stop()
+    in_worker = per_kind(server_times(access_log))
+    shutil.rmtree(access_log.parent, ignore_errors=True)
 
     with psycopg.connect(bench.DATABASE_URL) as conn:
         titles = dict(conn.execute("SELECT id, title FROM cases_case WHERE id = ANY(%s)", [list(saved)]).fetchall())
@@ -332,6 +389,10 @@ def main() -> int:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     summary["load_generator_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)
     summary["first_errors"] = stats.errors[:10]
+    # How busy the machine was (every process on it, the load generator and PostgreSQL included).
+    busy, ticks = (after - before for after, before in zip(machine_after, machine_before, strict=True))
+    summary["machine_busy_percent"] = round(100 * busy / (ticks or 1), 1)
+    summary["pages_in_worker"] = in_worker
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
     lines = [
         f"Load test: {USERS} readers{' + 1 editor' if EDITOR else ' (no editor)'} for {SECONDS} s "
@@ -341,6 +402,7 @@ def main() -> int:
         f"(cache: {summary['cache']}; CPU: gunicorn {summary['cpu_seconds']['gunicorn']} s, PostgreSQL "
         f"{summary['cpu_seconds']['postgres']} s, i.e. {summary['cpu_ms_per_request']['gunicorn']} + "
         f"{summary['cpu_ms_per_request']['postgres']} ms a request; load generator {summary['load_generator_cpu_s']} s; "
+        f"machine busy {summary['machine_busy_percent']} % of its {os.cpu_count()} cores; "
         + (f"warmed by `warm_cache` in {warm_seconds} s)." if warm_seconds is not None else "started empty)."),
         "",
         *markdown(rows),
@@ -352,6 +414,11 @@ def main() -> int:
         "Pages some reader had asked for before (each first request of an address is drawn cold, unless `warm_cache` drew it):",
         "",
         *markdown(again),
+        "",
+        "Every page as its gunicorn worker timed it (from reading the request to writing the answer; the editor's "
+        "saves are a GET, a POST and the GET it redirects to):",
+        "",
+        *markdown(in_worker),
     ]
     windows = []
     for start in range(0, RAMP + SECONDS, 10):

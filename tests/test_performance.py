@@ -186,3 +186,26 @@ def test_the_text_match_costs_what_it_reads(seeded, capsys):
         "As a superuser, run: ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) COST 5;"
         in capsys.readouterr().out
     )
+
+
+def test_the_load_test_names_the_pages_its_server_log_times_as_its_readers_do(tmp_path):
+    """bench/load.py reports each kind of page twice, as readers waited for it and as the
+    worker timed it (gunicorn's access log): both tables must sort a page into the same kind."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import load
+
+    rng = random.Random(7)
+    paths = [load.reader_path(rng, ["synth-1-0000001", "ff2be692-04"]) for _ in range(500)]
+    assert {kind for kind, _path in paths} == {"home", "list", "search", "search + province", "case", "api", "export"}
+    assert all(load.kind_of("GET", path) == kind for kind, path in paths)
+    log = tmp_path / "access.log"
+    log.write_text(
+        "3 GET /robots.txt?\n12 GET /cases/?q=%E5%85%BB%E8%80%81&province=330000\n"
+        "250 POST /admin/cases/case/7/change/?\n",
+        encoding="utf-8",
+    )
+    assert load.server_times(log) == [(0.0, "search + province", 12), (0.0, "editor POST", 250)]
