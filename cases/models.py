@@ -141,7 +141,6 @@ class CaseQuerySet(models.QuerySet):
                 candidates,
             ]
         marks = ", ".join(["%s"] * len(theme_ids))
-        same_province = "CASE WHEN c.province_id = %s THEN 1 ELSE 0 END DESC, " if case.province_id else ""
         sql = f"""
             WITH pool (id, n) AS ({pool})
             SELECT c.id FROM pool
@@ -150,13 +149,14 @@ class CaseQuerySet(models.QuerySet):
               ON s.case_id = pool.id
             JOIN {Case._meta.db_table} c ON c.id = pool.id
             WHERE c.status = %s
-            ORDER BY s.t DESC, pool.n DESC, {same_province}COALESCE(c.year, 0) DESC, c.id
+            ORDER BY s.t DESC, pool.n DESC, CASE WHEN c.province_id = %s THEN 1 ELSE 0 END DESC,
+                COALESCE(c.year, 0) DESC, c.id
             LIMIT %s
         """
-        params = [*pool_params, *theme_ids, Case.Status.PUBLISHED]
-        params += [case.province_id] if case.province_id else []
+        # A case without a province shares it with none (NULL = NULL is not true).
+        params = [*pool_params, *theme_ids, Case.Status.PUBLISHED, case.province_id, limit]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
+            cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
     # Columns no page shows: the search tokens, the importer's memory, a source's whole text
