@@ -81,9 +81,10 @@ def case_list(request):
     tag = list_tag(request.GET)
     params = query_digest(request.GET)
     shown_key = f"list-ids:{tag}:{params}"
-    if (ids := cache.get(shown_key)) is not None:
-        versions = published_versions(ids)
-        content = cache.get(_list_page_key(tag, params, ids, versions))
+    kept, kept_versions = cache.get(shown_key), {}
+    if kept is not None:
+        kept_versions = published_versions(kept)
+        content = cache.get(_list_page_key(tag, params, kept, kept_versions))
         if content is not None:
             return _list_response(request, content)
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
@@ -93,7 +94,8 @@ def case_list(request):
     ordered = OrderedIds(results, request.GET, sort, tag)
     page = CountedPaginator(ordered, PAGE_SIZE, known_count=counted["total"]).get_page(request.GET.get("page"))
     ids = list(page)
-    versions = published_versions(ids)
+    # A page whose ids were kept but one of whose cases changed: its versions were just read.
+    versions = kept_versions if ids == kept else published_versions(ids)
     key = _list_page_key(tag, params, ids, versions)
     content = cache.get(key)
     if content is None:
@@ -101,7 +103,7 @@ def case_list(request):
             "includes/list_content.html", _list_context(request, case_filter, tag, counted, page, versions), request
         )
         cache.set(key, content, CACHE_SECONDS)
-    if sort in CACHED_SORTS:  # by title, any edited title could move a case: not kept
+    if sort in CACHED_SORTS and ids != kept:  # by title, any edited title could move a case: not kept
         cache.set(shown_key, ids, CACHE_SECONDS)
     return _list_response(request, content)
 
