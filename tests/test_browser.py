@@ -178,6 +178,15 @@ def test_the_api_documentation_loads_nothing_from_elsewhere(page, live_server, l
     assert page.locator(".opblock-summary-path").first.inner_text().startswith("/api/")
 
 
+def test_the_api_reference_in_redoc_loads_nothing_from_elsewhere(page, live_server, library):
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(live_server.url + "/api/redoc/")
+    page.wait_for_selector("text=/api/cases/", timeout=20000)
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+
+
 # ---- the editors' journey ----------------------------------------------------------------------
 
 JOURNEY = (
