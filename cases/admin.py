@@ -221,10 +221,7 @@ class FlagFilter(admin.SimpleListFilter):
         if value == "none":
             return queryset.filter(quality_flags=[])
         codes = [c for c, f in FLAGS.items() if f.blocking] if value == "blocking" else [value]
-        match = Q()
-        for code in codes:
-            match |= Q(quality_flags__icontains=f'"{code}"')
-        return queryset.filter(match)
+        return queryset.flagged(codes)
 
 
 # ---- bulk actions -----------------------------------------------------------------------------

@@ -101,6 +101,14 @@ class CaseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Case.Status.PUBLISHED)
 
+    def flagged(self, codes):
+        """Cases carrying any of these quality flags (stored as a JSON list, matched as text so that
+        SQLite, which has no JSON containment, answers the same as PostgreSQL)."""
+        match = models.Q(pk__in=[])
+        for code in codes:
+            match |= models.Q(quality_flags__icontains=f'"{code}"')
+        return self.filter(match)
+
     def in_region(self, region: Region):
         return self.filter(models.Q(province=region) | models.Q(prefecture=region) | models.Q(county=region))
 

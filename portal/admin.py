@@ -19,5 +19,33 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("案例库编辑后台")
     index_title = _("编辑与审核")
 
+    def index(self, request, extra_context=None):
+        return super().index(request, {**(extra_context or {}), "desk": self.review_desk(request)})
+
+    def review_desk(self, request) -> dict | None:
+        """What waits for the editors and reviewers, with links to it, on the admin's first page."""
+        from django.urls import reverse
+
+        from cases.models import Case
+        from cases.quality import FLAGS
+
+        if not request.user.has_perm("cases.view_case"):
+            return None
+        changelist = reverse("admin:cases_case_changelist", current_app=self.name)
+        unpublished = Case.objects.exclude(status=Case.Status.PUBLISHED)
+        blocking = [code for code, flag in FLAGS.items() if flag.blocking]
+        return {
+            "counts": [
+                (
+                    _("待审核"),
+                    Case.objects.filter(status=Case.Status.REVIEW).count(),
+                    f"{changelist}?status__exact=review",
+                ),
+                (_("草稿"), Case.objects.filter(status=Case.Status.DRAFT).count(), f"{changelist}?status__exact=draft"),
+                (_("有阻止发布的标记"), unpublished.flagged(blocking).count(), f"{changelist}?flag=blocking"),
+            ],
+            "can_import": request.user.has_perm("cases.add_case"),
+        }
+
     def autocomplete_view(self, request):
         return PlaceAutocompleteJsonView.as_view(admin_site=self)(request)
