@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.forms.models import construct_instance
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from . import admin_import, history, workflow
 from .duplicates import near_duplicates
-from .models import Case, Region, Source, StaleEdit, Theme
+from .models import Case, Keyword, Region, Source, StaleEdit, Theme
 from .quality import FLAGS, blocking, live_flags
 from .search import normalize
 
@@ -235,18 +235,51 @@ class TagsActionForm(forms.Form):
     tags = forms.CharField(label=_("关键词"), help_text=_("多个关键词用逗号或顿号分隔"))
 
 
-def _move_all(modeladmin, request, queryset, status):
-    moved, refused = 0, []
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label=_("退回意见"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("编辑会在案例页面和修改记录中看到这条意见。"),
+    )
+
+
+def _move_all(modeladmin, request, queryset, status, move=workflow.move):
+    """Move each case and say, case by case, what happened to it."""
+    moved, refused = [], []
     for case in queryset:
-        reason = workflow.move(case, status, request.user)
+        reason = move(case, status, request.user)
         if reason:
             refused.append(f"《{case}》：{reason}")
         elif case.status == status:
-            moved += 1
+            moved.append(f"《{case}》")
     if moved:
-        modeladmin.message_user(request, _t("已处理 %(n)d 个案例。") % {"n": moved}, messages.SUCCESS)
+        label = Case.Status(status).label
+        modeladmin.message_user(
+            request,
+            _t("%(status)s %(n)d 个案例：%(cases)s") % {"status": label, "n": len(moved), "cases": "、".join(moved)},
+            messages.SUCCESS,
+        )
     for line in refused:
-        modeladmin.message_user(request, line, messages.WARNING)
+        modeladmin.message_user(request, _t("未处理 %(case)s") % {"case": line}, messages.WARNING)
+
+
+# One name for keywords: django-taggit's own admin ("标签项", "标签") is replaced by this one.
+admin.site.unregister(Tag)
+
+
+@admin.register(Keyword)
+class KeywordAdmin(admin.ModelAdmin):
+    list_display = ["name", "case_count"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n=Count("taggit_taggeditem_items", distinct=True))
+
+    @admin.display(description=_("案例数"), ordering="n")
+    def case_count(self, keyword):
+        return keyword.n
 
 
 # ---- the case admin ---------------------------------------------------------------------------
@@ -257,7 +290,7 @@ class CaseAdmin(admin.ModelAdmin):
     form = CaseAdminForm
     change_form_template = "admin/cases/case/change_form.html"
     change_list_template = "admin/cases/case/change_list.html"
-    list_display = ["title_or_slug", "place_path", "status", "year", "doc_type", "flag_badges", "updated", "source"]
+    list_display = ["title_or_slug", "place_path", "status", "year", "doc_type", "flag_badges", "updated_at", "source"]
     list_filter = ["status", ProvinceFilter, "themes", "doc_type", FlagFilter, "source"]
     list_select_related = ["province", "prefecture", "county", "source"]
     list_per_page = 50
@@ -269,6 +302,7 @@ class CaseAdmin(admin.ModelAdmin):
         "send_to_review",
         "back_to_draft",
         "publish",
+        "send_back",
         "unpublish",
         "add_theme",
         "add_tags",
@@ -299,6 +333,16 @@ class CaseAdmin(admin.ModelAdmin):
     @admin.display(description=_("标题"), ordering="title")
     def title_or_slug(self, case):
         return str(case)
+
+    @admin.display(description=_("更新时间"), ordering="updated")
+    def updated_at(self, case):
+        return case.updated
+
+    def view_on_site(self, case):
+        """A published case's public page; a draft's preview (its public address would be a 404)."""
+        if case.status == Case.Status.PUBLISHED:
+            return case.get_absolute_url()
+        return reverse("admin:cases_case_preview", args=[case.pk])
 
     @admin.display(description=_("地区"))
     def place_path(self, case):
@@ -423,6 +467,12 @@ class CaseAdmin(admin.ModelAdmin):
             for name in ("region_label", "summary", "background", "measures", "outcomes", "body")
         )
         context["duplicates"] = near_duplicates(title, text, exclude_pk=obj.pk if obj else None)
+        if record := (workflow.open_comment(obj) if obj else None):
+            context["send_back"] = {
+                "comment": record.history_change_reason.removeprefix(workflow.SEND_BACK),
+                "who": record.history_user,
+                "when": record.history_date,
+            }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -454,7 +504,40 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("发布"), permissions=["publish"])
     def publish(self, request, queryset):
-        _move_all(self, request, queryset, Case.Status.PUBLISHED)
+        """Publishing asks first: the reviewer sees each case with its flags before anything moves."""
+        if "apply" in request.POST:
+            return _move_all(self, request, queryset, Case.Status.PUBLISHED)
+        return self._confirmation(request, queryset, _t("发布"), _t("确认发布"))
+
+    @admin.action(description=_("退回编辑（附意见）"), permissions=["publish"])
+    def send_back(self, request, queryset):
+        form = SendBackForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            comment = form.cleaned_data["comment"]
+            return _move_all(
+                self,
+                request,
+                queryset,
+                Case.Status.DRAFT,
+                lambda case, _status, user: workflow.send_back(case, user, comment),
+            )
+        return self._confirmation(request, queryset, _t("退回编辑"), _t("退回"), form)
+
+    def _confirmation(self, request, queryset, title, button, form=None):
+        return TemplateResponse(
+            request,
+            "admin/cases/case/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "button": button,
+                "form": form,
+                "cases": queryset.select_related("province", "prefecture", "county"),
+                "action": request.POST.get("action"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.action(description=_("撤回（改为待审核）"), permissions=["publish"])
     def unpublish(self, request, queryset):

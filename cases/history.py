@@ -47,13 +47,13 @@ CONTENT_FIELDS = ["title", "region_label", "year", "doc_type", "summary", "backg
 
 
 def new_slug() -> str:
-    """A stable identifier for a case entered by hand."""
-    import secrets
-
-    while True:
-        slug = f"m-{secrets.token_hex(4)}"
-        if not Case.objects.filter(slug=slug).exists():
-            return slug
+    """A readable, stable identifier for a case entered by hand: m-2026-0007, the year it was
+    entered and its number in that year."""
+    prefix = f"m-{timezone.localdate().year}-"
+    number = Case.objects.filter(slug__startswith=prefix).count() + 1
+    while Case.objects.filter(slug=f"{prefix}{number:04d}").exists():
+        number += 1
+    return f"{prefix}{number:04d}"
 
 
 def _value(record, name):

@@ -97,6 +97,15 @@ class Source(models.Model):
         return self.title or self.file_name
 
 
+class Keyword(Tag):
+    """The keywords of cases, under the name the editors' form gives them (django-taggit's tags)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("关键词")
+        verbose_name_plural = _("关键词")
+
+
 class CaseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Case.Status.PUBLISHED)

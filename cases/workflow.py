@@ -23,8 +23,9 @@ def allowed_statuses(user, current: str) -> list[str]:
     return [Case.Status.DRAFT, Case.Status.REVIEW]
 
 
-def move(case: Case, status: str, user) -> str | None:
-    """Move one case; the reason it cannot be moved, or None when done."""
+def move(case: Case, status: str, user, reason: str = "") -> str | None:
+    """Move one case; the reason it cannot be moved, or None when done.  ``reason`` replaces the
+    history's standard wording (a reviewer's comment when sending a case back)."""
     if case.status == status:
         return None
     if status not in allowed_statuses(user, case.status):
@@ -32,11 +33,14 @@ def move(case: Case, status: str, user) -> str | None:
     if status == Case.Status.PUBLISHED and (blockers := case.publish_blockers):
         return _("有阻止发布的质量问题：%s") % "、".join(str(f.label) for f in blockers)
     case.status = status
-    case._change_reason = {
-        Case.Status.DRAFT: _("退回草稿"),
-        Case.Status.REVIEW: _("送审"),
-        Case.Status.PUBLISHED: _("发布"),
-    }[status]
+    case._change_reason = (
+        reason
+        or {
+            Case.Status.DRAFT: _("退回草稿"),
+            Case.Status.REVIEW: _("送审"),
+            Case.Status.PUBLISHED: _("发布"),
+        }[status]
+    )
     case.save()
     return None
 
@@ -50,4 +54,28 @@ def clear_personal_data(case: Case, user) -> str | None:
     case.clear_privacy_findings()
     case._change_reason = _("确认疑似个人信息可以公开")
     case.save()
+    return None
+
+
+SEND_BACK = "退回编辑："  # how the history records a reviewer's comment; the editor sees it on the case
+
+
+def send_back(case: Case, user, comment: str) -> str | None:
+    """A reviewer returns a case to its editor as a draft, with a comment kept in the history."""
+    if not can_publish(user):
+        return _("只有审核人员可以退回编辑")
+    return move(case, Case.Status.DRAFT, user, reason=SEND_BACK + comment.strip())
+
+
+def open_comment(case: Case):
+    """The history record of the reviewer's comment a draft was sent back with, as long as the case
+    has stayed a draft since (the editor's later saves keep it in view; sending it to review again
+    closes it)."""
+    if case.status != Case.Status.DRAFT:
+        return None
+    for record in case.history.select_related("history_user").order_by("-history_id")[:100]:
+        if (record.history_change_reason or "").startswith(SEND_BACK):
+            return record
+        if record.status != Case.Status.DRAFT:
+            return None
     return None

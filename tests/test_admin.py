@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case, Region, Source, Theme
 from cases.roles import EDITOR, REVIEWER
@@ -87,9 +88,17 @@ def publishable_draft():
 def test_groups_come_from_the_migration_with_their_permissions(db):
     editor = set(Group.objects.get(name=EDITOR).permissions.values_list("codename", flat=True))
     reviewer = set(Group.objects.get(name=REVIEWER).permissions.values_list("codename", flat=True))
-    assert {"add_case", "change_case", "view_case", "add_source", "change_source", "add_tag"} <= editor
+    assert {
+        "add_case",
+        "change_case",
+        "view_case",
+        "add_source",
+        "change_source",
+        "add_tag",
+        "change_keyword",
+    } <= editor
     assert not {"delete_case", "publish_case"} & editor
-    assert reviewer - editor == {"delete_case", "publish_case", "delete_tag"}
+    assert reviewer - editor == {"delete_case", "publish_case", "delete_tag", "delete_keyword"}
 
 
 def test_create_editor_switches_roles_and_rejects_weak_passwords(db):
@@ -129,7 +138,9 @@ def test_an_editor_cannot_publish_unpublish_or_delete_through_actions(editor, cl
         assert f'value="{action}"' not in page
     draft, published = publishable_draft(), a_published()
     for action, case in (("publish", draft), ("unpublish", published), ("delete_selected", published)):
-        client.post(reverse("admin:cases_case_changelist"), {"action": action, "_selected_action": [case.pk]})
+        client.post(
+            reverse("admin:cases_case_changelist"), {"action": action, "_selected_action": [case.pk], "apply": "1"}
+        )
     assert Case.objects.get(pk=draft.pk).status == Case.Status.DRAFT
     assert Case.objects.get(pk=published.pk).status == Case.Status.PUBLISHED
     assert client.get(reverse("admin:cases_case_delete", args=[published.pk])).status_code == 403
@@ -148,7 +159,7 @@ def test_an_editor_may_correct_a_published_case_but_not_withdraw_it(editor, clie
 def test_a_reviewer_publishes_unpublishes_and_deletes(reviewer_client):
     case = publishable_draft()
     changelist = reverse("admin:cases_case_changelist")
-    reviewer_client.post(changelist, {"action": "publish", "_selected_action": [case.pk]})
+    reviewer_client.post(changelist, {"action": "publish", "_selected_action": [case.pk], "apply": "1"})
     assert Case.objects.get(pk=case.pk).status == Case.Status.PUBLISHED
     reviewer_client.post(changelist, {"action": "unpublish", "_selected_action": [case.pk]})
     assert Case.objects.get(pk=case.pk).status == Case.Status.REVIEW
@@ -160,7 +171,9 @@ def test_a_reviewer_publishes_unpublishes_and_deletes(reviewer_client):
 
 def test_publishing_is_refused_while_a_blocking_flag_remains(reviewer_client):
     case = Case.objects.filter(quality_flags__icontains="region-unknown").first()
-    reviewer_client.post(reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [case.pk]})
+    reviewer_client.post(
+        reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [case.pk], "apply": "1"}
+    )
     assert Case.objects.get(pk=case.pk).status != Case.Status.PUBLISHED
     response = reviewer_client.post(change_url(case), post_data(case, status="published"))
     assert "有阻止发布的质量问题" in response.content.decode()
@@ -304,7 +317,7 @@ def test_a_near_identical_new_case_is_reported_with_a_link(editor, client):
     form = client.get(change_url(new)).content.decode()
     assert "可能重复" in form and change_url(twin) in form
     assert f"（{twin.get_status_display()} · {twin.province.name}）" in form  # read with the twin
-    assert new.slug.startswith("m-")
+    assert new.slug == f"m-{timezone.localdate().year}-0001"  # readable: entered by hand, the year, a number
 
 
 # ---- history, revert, restore -----------------------------------------------------------------

@@ -60,3 +60,29 @@ def test_the_desk_links_list_exactly_the_counted_cases(client, seeded):
     for count, url in counts.values():
         listed = client.get(url).content.decode()
         assert re.search(r'<p class="paginator">\s*(\d+) 案例', listed).group(1) == str(count)
+
+
+@pytest.mark.django_db
+def test_keywords_have_one_name_in_the_admin(client, seeded):
+    login(client, "bianji", "editor")
+    index = client.get("/admin/").content.decode()
+
+    assert '<a href="/admin/cases/keyword/">关键词</a>' in index
+    assert "/admin/taggit/" not in index
+
+
+@pytest.mark.django_db
+def test_the_keyword_list_counts_cases_and_a_rename_reaches_them(client, seeded):
+    case = Case.objects.published().first()
+    others = sorted(case.tags.names())
+    case.tags.add("暖心食堂测试")
+    login(client, "shenhe", "reviewer")
+    from taggit.models import Tag
+
+    tag = Tag.objects.get(name="暖心食堂测试")
+    listing = client.get("/admin/cases/keyword/?q=暖心食堂测试").content.decode()
+    assert re.search(r'暖心食堂测试</a></th><td class="field-case_count">(\d+)</td>', listing).group(1) == "1"
+
+    client.post(f"/admin/cases/keyword/{tag.pk}/change/", {"name": "长者食堂测试"})
+
+    assert sorted(Case.objects.get(pk=case.pk).tags.names()) == sorted([*others, "长者食堂测试"])

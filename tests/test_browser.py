@@ -262,6 +262,10 @@ def test_an_editor_imports_a_document_and_a_reviewer_publishes_it(browser, live_
     reviewer.locator(f"input[name=_selected_action][value='{case.pk}']").check()
     reviewer.locator("select[name=action]").select_option("publish")
     reviewer.get_by_role("button", name="执行").click()
+    # Nothing is published before the reviewer has seen the cases with their flags and confirmed.
+    assert title in reviewer.locator(".confirm-cases").inner_text()
+    shot(reviewer, "reviewer-3-confirm")
+    reviewer.get_by_role("button", name="确认发布").click()
     reviewer.wait_for_selector(".messagelist .success")
     reviewer.goto(live_server.url + "/admin/cases/case/?q=儿童之家")
     assert "已发布" in reviewer.locator("#result_list").inner_text()
