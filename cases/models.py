@@ -4,6 +4,7 @@ from django.db.models.functions import Substr
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -32,6 +33,13 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language: 四川省, or Sichuan on the English pages."""
+        from .placenames import english_name
+
+        return english_name(self.name, self.level) if (get_language() or "").startswith("en") else self.name
 
     @property
     def path(self) -> str:
@@ -70,8 +78,6 @@ class Theme(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the language of the page: Chinese, or English."""
-        from django.utils.translation import get_language
-
         return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
