@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from .duplicates import near_duplicates
+from .ingest import rearrange
 from .ingest.decode import MAX_BYTES, BadInput, decode_document
+from .ingest.formats import read_document
 from .ingest.pipeline import ParsedDocument, parse_document
 from .load import LoadReport, gazetteer, load_document, load_regions
 from .models import Case, Region, Source, Theme
@@ -38,7 +40,12 @@ from .search import normalize
 
 class DocumentForm(forms.Form):
     file = forms.FileField(
-        label=_l("上传文件"), required=False, help_text=_l("纯文本（UTF-8、GBK/GB18030、UTF-16），不超过 10 MB")
+        label=_l("上传文件"),
+        required=False,
+        help_text=_l(
+            "纯文本（UTF-8、GBK/GB18030、UTF-16）、Word 文档（.docx）、带文字层的 PDF 或保存的网页（.html），"
+            "不超过 10 MB"
+        ),
     )
     text = forms.CharField(label=_l("或粘贴文本"), required=False, widget=forms.Textarea(attrs={"rows": 14}))
     title = forms.CharField(label=_l("文档标题"), required=False, help_text=_l("留空则从文中识别"))
@@ -53,14 +60,15 @@ class DocumentForm(forms.Form):
             if upload is not None:
                 if upload.size > MAX_BYTES:
                     raise BadInput(f"文件过大：{upload.size / 1024 / 1024:.1f} MB，上限为 10 MB")
-                raw, encoding = decode_document(upload.read(MAX_BYTES + 1))
+                extracted = read_document(upload.name, upload.read(MAX_BYTES + 1))
                 name = upload.name
             else:
-                raw, encoding = decode_document(text.encode("utf-8"))
+                extracted = read_document("pasted.txt", text.encode("utf-8"))
                 name = "pasted.txt"
         except BadInput as error:
             raise forms.ValidationError(_("无法导入：%s。没有保存任何内容。") % error) from None
-        cleaned["raw"], cleaned["encoding"], cleaned["file_name"] = _newlines(raw), encoding, name
+        cleaned["raw"], cleaned["encoding"], cleaned["file_name"] = _newlines(extracted.text), extracted.format, name
+        cleaned["file_title"] = extracted.title
         return cleaned
 
 
@@ -72,6 +80,8 @@ def _newlines(text: str) -> str:
 class PreviewCaseForm(forms.Form):
     include = forms.BooleanField(label=_l("导入"), required=False, initial=True)
     title = forms.CharField(label=_l("标题"), required=False)
+    doc_type = forms.ChoiceField(label=_l("文档类型"), choices=Case.DocType.choices)
+    year = forms.IntegerField(label=_l("年份"), required=False, min_value=1949, max_value=2100)
     place = forms.ModelChoiceField(
         Region.objects.select_related("parent__parent"),
         required=False,
@@ -92,6 +102,9 @@ class PreviewCaseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].label_from_instance = lambda region: region.path
+        for bound in self.fields.values():
+            if isinstance(bound.widget, forms.Textarea):
+                bound.widget.attrs["class"] = "import-text"  # as tall as its text (css/admin.css)
 
 
 PreviewFormSet = forms.formset_factory(PreviewCaseForm, extra=0)
@@ -102,13 +115,16 @@ class ConfirmForm(forms.Form):
     file_name = forms.CharField(widget=forms.HiddenInput)
     title = forms.CharField(widget=forms.HiddenInput, required=False)
     publisher = forms.CharField(widget=forms.HiddenInput, required=False)
+    file_title = forms.CharField(widget=forms.HiddenInput, required=False)
     sha256 = forms.CharField(widget=forms.HiddenInput)
+    # Where each item starts (cases/ingest/rearrange.py): the curator's splits and merges.
+    layout = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-def _parse(raw: str, file_name: str, title: str, publisher: str) -> ParsedDocument:
+def _parse(raw: str, file_name: str, title: str, publisher: str, file_title: str = "") -> ParsedDocument:
     load_regions()
     doc = parse_document(raw, file_name, gazetteer())
-    doc.title = title or doc.title
+    doc.title = title or doc.title or file_title
     doc.publisher = publisher or doc.publisher
     return doc
 
@@ -118,6 +134,8 @@ def _initial(parsed) -> dict:
     return {
         "include": True,
         "title": parsed.title,
+        "doc_type": parsed.doc_type,
+        "year": parsed.year,
         "place": code,
         "themes": list(Theme.objects.filter(slug__in=parsed.themes)),
         "summary": parsed.summary,
@@ -130,12 +148,29 @@ def _initial(parsed) -> dict:
 def _apply_edits(parsed, data: dict) -> None:
     region: Region | None = data.get("place")
     lineage = region.lineage() if region else {}
+    code = parsed.county or parsed.prefecture or parsed.province
+    evidence = getattr(parsed, "evidence", None)
+    edited = "编辑在导入预览中指定"
+    if evidence is not None:
+        # A value the editor chose is no longer inferred: its evidence is the editor.
+        if (region.code if region else None) != code:
+            evidence["region"] = edited
+        if data.get("year") != parsed.year:
+            evidence["year"] = edited
+        if data.get("doc_type", parsed.doc_type) != parsed.doc_type:
+            evidence["doc_type"] = edited
+        if sorted(t.slug for t in data.get("themes", [])) != sorted(parsed.themes):
+            evidence["themes"] = edited
     parsed.title = data.get("title", parsed.title).strip()
     for name in ("summary", "background", "measures", "outcomes"):
         setattr(parsed, name, _newlines(data.get(name, getattr(parsed, name))).strip())
     parsed.province, parsed.prefecture, parsed.county = (
         lineage[k].code if lineage.get(k) else None for k in ("province", "prefecture", "county")
     )
+    if data.get("year") != parsed.year:
+        parsed.flags = [f for f in parsed.flags if f != "year-conflict"]
+    parsed.year = data.get("year")
+    parsed.doc_type = data.get("doc_type") or parsed.doc_type
     if region is not None:
         parsed.flags = [f for f in parsed.flags if f != "region-unknown"]
     if parsed.title:
@@ -158,7 +193,7 @@ def document_view(admin):
         form = DocumentForm(request.POST or None, request.FILES or None)
         if step == "preview" and form.is_valid():
             data = form.cleaned_data
-            doc = _parse(data["raw"], data["file_name"], data["title"], data["publisher"])
+            doc = _parse(data["raw"], data["file_name"], data["title"], data["publisher"], data["file_title"])
             if (source := _already(doc.sha256)) is not None:
                 form.add_error(
                     None,
@@ -169,21 +204,54 @@ def document_view(admin):
             elif not doc.cases:
                 form.add_error(None, _("没有在文本中找到任何案例。没有保存任何内容。"))
             else:
-                return _preview(request, context, doc, data)
+                layout = rearrange.original_layout(doc)
+                return _preview(request, context, doc, data, layout, rearrange.items(doc, layout, gazetteer()))
         return TemplateResponse(request, "admin/cases/case/import_document.html", {**context, "form": form})
 
     return view
 
 
-def _preview(request, context, doc, data, formset=None):
-    formset = formset or PreviewFormSet(initial=[_initial(c) for c in doc.cases], prefix="case")
+# The form fields beside which each kind of evidence is shown; the rest is listed under the item.
+EVIDENCE_FIELDS = {
+    "place": ("region", "place", "province", "prefecture", "county"),
+    "themes": ("themes", "theme"),
+    "doc_type": ("doc_type", "type"),
+    "year": ("year", "date"),
+    "title": ("title",),
+}
+
+
+def _evidence_rows(parsed, case_form) -> tuple[list, list]:
+    evidence = dict(getattr(parsed, "evidence", None) or {})
+    fields = []
+    for bound in case_form:
+        notes = [evidence.pop(key) for key in EVIDENCE_FIELDS.get(bound.name, ()) if evidence.get(key)]
+        fields.append((bound, "；".join(notes)))
+    return fields, sorted(evidence.items())
+
+
+def _preview(request, context, doc, data, layout, items, formset=None):
+    formset = formset or PreviewFormSet(initial=[_initial(c) for c in items], prefix="case")
+    lines = rearrange.lines_of(doc)
     rows = []
-    for parsed, case_form in zip(doc.cases, formset.forms, strict=True):
+    for n, (parsed, case_form, (start, end)) in enumerate(
+        zip(items, formset.forms, rearrange.ranges(layout, doc), strict=True)
+    ):
         text = "\n".join([parsed.summary, parsed.background, parsed.measures, parsed.outcomes, parsed.body])
+        fields, other_evidence = _evidence_rows(parsed, case_form)
+        # The item's paragraphs, each with the place where a new item could start before it.
+        paragraphs = [(at, lines[at].text, start + 1 < at) for at in range(start + 1, end) if lines[at].text]
+        if not lines[start].title and not parsed.title:  # an item without a title starts with a paragraph
+            paragraphs.insert(0, (start, lines[start].text, False))
         rows.append(
             {
+                "number": n + 1,
                 "parsed": parsed,
                 "form": case_form,
+                "fields": fields,
+                "evidence": other_evidence,
+                "paragraphs": paragraphs,
+                "can_merge": n + 1 < len(items),
                 "flags": [flag(c) for c in parsed.flags],
                 "duplicates": near_duplicates(parsed.title, text),
             }
@@ -194,7 +262,9 @@ def _preview(request, context, doc, data, formset=None):
             "file_name": doc.file_name,
             "title": data.get("title", ""),
             "publisher": data.get("publisher", ""),
+            "file_title": data.get("file_title", ""),
             "sha256": doc.sha256,
+            "layout": rearrange.to_string(layout),
         }
     )
     return TemplateResponse(
@@ -204,6 +274,35 @@ def _preview(request, context, doc, data, formset=None):
     )
 
 
+def _rearranged(request, context, doc, data, layout, items, action: str):
+    """The preview again after a split or a merge: the items the curator did not touch keep what
+    was typed into them; nothing is saved."""
+    old = rearrange.ranges(layout, doc)
+    kind, _sep, argument = action.partition(":")
+    try:
+        if kind == "split":
+            new_layout = rearrange.split(layout, int(argument), doc)
+        elif kind == "merge":
+            new_layout = rearrange.merge(layout, int(argument))
+        else:
+            raise ValueError(action)
+    except ValueError:
+        messages.error(request, _("无法在这里拆分或合并。"))
+        new_layout = layout
+    posted = PreviewFormSet(request.POST, initial=[_initial(c) for c in items], prefix="case")
+    kept = {}
+    for span, case_form in zip(old, posted.forms, strict=False):
+        if case_form.is_valid():
+            kept[span] = case_form.cleaned_data
+    new_items = rearrange.items(doc, new_layout, gazetteer())
+    initial = [
+        kept.get(span) or _initial(item)
+        for span, item in zip(rearrange.ranges(new_layout, doc), new_items, strict=True)
+    ]
+    formset = PreviewFormSet(initial=initial, prefix="case")
+    return _preview(request, context, doc, data, new_layout, new_items, formset)
+
+
 def _confirm(admin, request, context):
     confirm = ConfirmForm(request.POST)
     if not confirm.is_valid():
@@ -211,18 +310,26 @@ def _confirm(admin, request, context):
         return HttpResponseRedirect(reverse("admin:cases_case_import"))
     data = confirm.cleaned_data
     raw = _newlines(data["raw"])
-    doc = _parse(raw, data["file_name"], data["title"], data["publisher"])
+    doc = _parse(raw, data["file_name"], data["title"], data["publisher"], data["file_title"])
     if doc.sha256 != data["sha256"]:
         messages.error(request, _("导入数据在预览后被改动，请重新导入。"))
         return HttpResponseRedirect(reverse("admin:cases_case_import"))
-    formset = PreviewFormSet(request.POST, initial=[_initial(c) for c in doc.cases], prefix="case")
-    if not formset.is_valid() or len(formset.forms) != len(doc.cases):
-        return _preview(request, context, doc, data, formset)
+    try:
+        layout = rearrange.from_string(data["layout"], doc) if data["layout"] else rearrange.original_layout(doc)
+    except ValueError:
+        messages.error(request, _("导入数据不完整，请重新导入。"))
+        return HttpResponseRedirect(reverse("admin:cases_case_import"))
+    items = rearrange.items(doc, layout, gazetteer())
+    if action := request.POST.get("action"):
+        return _rearranged(request, context, doc, data, layout, items, action)
+    formset = PreviewFormSet(request.POST, initial=[_initial(c) for c in items], prefix="case")
+    if not formset.is_valid() or len(formset.forms) != len(items):
+        return _preview(request, context, doc, data, layout, items, formset)
     if (source := _already(doc.sha256)) is not None:
         messages.warning(request, _("这份文档已经导入过，没有重复导入。"))
         return HttpResponseRedirect(reverse("admin:cases_case_changelist") + f"?source__id__exact={source.pk}")
     kept = []
-    for parsed, case_data in zip(doc.cases, formset.cleaned_data, strict=True):
+    for parsed, case_data in zip(items, formset.cleaned_data, strict=True):
         if case_data.get("include"):
             _apply_edits(parsed, case_data)
             kept.append(parsed)
