@@ -124,7 +124,7 @@ class ConfirmForm(forms.Form):
 def _parse(raw: str, file_name: str, title: str, publisher: str, file_title: str = "") -> ParsedDocument:
     load_regions()
     doc = parse_document(raw, file_name, gazetteer())
-    doc.title = title or doc.title or file_title
+    doc.title = title or file_title or doc.title
     doc.publisher = publisher or doc.publisher
     return doc
 

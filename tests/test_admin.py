@@ -427,8 +427,8 @@ def preview(client, **data):
 def confirm_data(response, **edits):
     context = response.context
     data = {"step": "confirm"}
-    for name in ("raw", "file_name", "title", "publisher", "sha256"):
-        data[name] = context["confirm"][name].value()
+    for name in context["confirm"].fields:
+        data[name] = context["confirm"][name].value() or ""
     formset = context["formset"]
     for key, value in formset.management_form.initial.items():
         data[f"{formset.prefix}-{key}"] = value
@@ -438,7 +438,7 @@ def confirm_data(response, **edits):
             if name == "themes":
                 value = [t.pk for t in value]
             elif name == "place":
-                value = value or ""
+                value = getattr(value, "pk", value) or ""
             elif name == "include":
                 value = "on"
             data[f"{formset.prefix}-{i}-{name}"] = "" if value is None else value

@@ -29,7 +29,9 @@ MIN_PDF_CHARS = 20
 class Extracted:
     text: str
     format: str  # what to tell the editor: "pdf", "docx", "html (utf-8)", "gb18030", ...
-    title: str = ""  # the document's own title, where the format stores one apart from the text
+    # The title a web page declares apart from its text (its <title> or meta tags), more trustworthy than a
+    # title guessed from the text.  A Word file's own "title" property is left out: it is mostly a template's.
+    title: str = ""
     date: str = ""  # YYYY-MM-DD, where the format stores one apart from the text
 
 
@@ -100,8 +102,7 @@ def read_docx(data: bytes) -> Extracted:
             lines += ["", text]
         else:
             lines.append(text)
-    core = document.core_properties
-    return _finish(lines, "docx", title=(core.title or "").strip())
+    return _finish(lines, "docx")
 
 
 def _table_rows(table) -> list[str]:

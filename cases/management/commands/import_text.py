@@ -31,7 +31,7 @@ class Command(BaseCommand):
         doc = parse_document(extracted.text, file.name, gazetteer())
         if not doc.cases:
             raise CommandError(f"import_text: {file.name}: 没有找到任何案例文本")
-        doc.title = title or doc.title or extracted.title
+        doc.title = title or extracted.title or doc.title
         doc.publisher = publisher or doc.publisher
         report = LoadReport()
         # What an editor brings is reviewed before it is published.
