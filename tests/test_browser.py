@@ -240,7 +240,7 @@ def test_an_editor_imports_a_document_and_a_reviewer_publishes_it(browser, live_
     shot(editor, "editor-2-region-autocomplete")
     option.click()
     assert "北京市 › 怀柔区" in second.locator(".select2-selection__rendered").first.inner_text()
-    editor.get_by_role("button", name="确认导入").click()
+    editor.get_by_role("button", name="确认导入").last.click()
     editor.wait_for_selector(".messagelist .success")
     assert "已导入 2 个案例" in editor.locator(".messagelist").inner_text()
     shot(editor, "editor-3-imported-drafts")
