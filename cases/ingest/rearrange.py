@@ -87,19 +87,14 @@ def title_like(text: str) -> bool:
 
 def items(doc: ParsedDocument, layout: list[int], gazetteer: Gazetteer) -> list[ParsedCase]:
     lines = lines_of(doc)
-    originals = dict(zip(original_layout(doc), range(len(doc.cases)), strict=True))
+    untouched = {span: n for n, span in enumerate(ranges(original_layout(doc), doc))}
     out = []
-    for ordinal, (start, end) in enumerate(ranges(layout, doc), start=1):
-        case = originals.get(start)
-        if case is not None and ranges(layout, doc)[ordinal - 1] == _original_range(doc, case):
-            out.append(dataclasses.replace(doc.cases[case], ordinal=ordinal))
+    for ordinal, span in enumerate(ranges(layout, doc), start=1):
+        if span in untouched:
+            out.append(dataclasses.replace(doc.cases[untouched[span]], ordinal=ordinal))
         else:
-            out.append(_reread(doc, lines[start:end], ordinal, gazetteer))
+            out.append(_reread(doc, lines[span[0] : span[1]], ordinal, gazetteer))
     return out
-
-
-def _original_range(doc: ParsedDocument, case: int) -> tuple[int, int]:
-    return ranges(original_layout(doc), doc)[case]
 
 
 def _reread(doc: ParsedDocument, lines: list[Line], ordinal: int, gazetteer: Gazetteer) -> ParsedCase:
