@@ -123,7 +123,9 @@ def _reread(doc: ParsedDocument, lines: list[Line], ordinal: int, gazetteer: Gaz
     flags = [f for f in (read.flags if read is not None else ["region-unknown"]) if f != "no-title"]
     if not title:
         flags.append("no-title")
-    case = ParsedCase(
+    # Built from the item it came from, so that whatever else the pipeline keeps on an item carries over.
+    case = dataclasses.replace(
+        base,
         ordinal=ordinal,
         title=title,
         summary=sections.summary,
@@ -142,8 +144,7 @@ def _reread(doc: ParsedDocument, lines: list[Line], ordinal: int, gazetteer: Gaz
         span=_span(doc, lines),
         flags=sorted(set(flags)),
     )
-    if hasattr(base, "evidence") or evidence:
-        case.evidence = evidence
+    case.evidence = evidence
     return case
 
 
