@@ -102,6 +102,9 @@ class TagsField(forms.Field):
         return names
 
 
+MANUAL_SOURCE_FIELDS = ["source_title", "source_publisher", "source_url", "source_date"]
+
+
 class CaseAdminForm(forms.ModelForm):
     place = forms.ModelChoiceField(
         Region.objects.select_related("parent__parent"),
@@ -112,6 +115,11 @@ class CaseAdminForm(forms.ModelForm):
     )
     tag_names = TagsField(label=_("关键词"), required=False, help_text=_("选择已有关键词，或输入新词后按回车。"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A case entered by hand cites where it comes from, like an imported one (a "手工录入" source).
+    source_title = forms.CharField(label=_("来源标题"), max_length=300, required=False, help_text=_("原文的标题"))
+    source_publisher = forms.CharField(label=_("发布机构"), max_length=200, required=False)
+    source_url = forms.URLField(label=_("来源网址"), max_length=500, required=False, assume_scheme="https")
+    source_date = forms.DateField(label=_("发布日期"), required=False, help_text=_("如 2024-05-20"))
     confirm_privacy = forms.BooleanField(
         label=_("确认疑似个人信息可以公开"),
         required=False,
@@ -151,10 +159,15 @@ class CaseAdminForm(forms.ModelForm):
                 self.fields["status"].disabled = True
         if not workflow.can_publish(self.user) or not case.privacy_findings():
             del self.fields["confirm_privacy"]
+        if case.pk:
+            for name in MANUAL_SOURCE_FIELDS:
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
         case = self.instance
+        if not case.pk and not (cleaned.get("source_url") or cleaned.get("source_publisher")):
+            self.add_error("source_url", _t("手工录入的案例须注明来源：填写来源网址或发布机构。"))
         if case.pk:
             current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
             submitted = cleaned.get("version")
@@ -181,6 +194,13 @@ class CaseAdminForm(forms.ModelForm):
 
     def save(self, commit=True):
         case = super().save(commit=False)
+        if not case.pk:
+            case.source = Source.manual(
+                title=self.cleaned_data["source_title"],
+                publisher=self.cleaned_data["source_publisher"],
+                url=self.cleaned_data["source_url"],
+                date=self.cleaned_data["source_date"],
+            )
         case.set_place(self.cleaned_data.get("place"))
         if self.cleaned_data.get("confirm_privacy"):
             case.clear_privacy_findings()
@@ -374,7 +394,7 @@ class CaseAdmin(admin.ModelAdmin):
         fieldsets = [(name, {**opts, "fields": list(opts["fields"])}) for name, opts in self.fieldsets]
         if obj is None:
             fieldsets[2][1]["fields"] = ["status", "version"]
-            fieldsets = fieldsets[:3]
+            fieldsets = [*fieldsets[:3], (_("来源"), {"fields": MANUAL_SOURCE_FIELDS})]
         elif not workflow.can_publish(request.user) or not obj.privacy_findings():
             fieldsets[2][1]["fields"].remove("confirm_privacy")
         return fieldsets

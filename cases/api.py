@@ -124,7 +124,19 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["id", "title", "file_name", "kind", "publisher", "batch", "doc_number", "date", "year", "cases"]
+        fields = [
+            "id",
+            "title",
+            "file_name",
+            "kind",
+            "publisher",
+            "batch",
+            "doc_number",
+            "url",
+            "date",
+            "year",
+            "cases",
+        ]
 
     def get_cases(self, source) -> int:
         return getattr(source, "published_cases", 0)

@@ -4,7 +4,7 @@ from django.db.models.functions import Substr
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -88,6 +88,7 @@ class Source(models.Model):
     publisher = models.CharField(_("发布者"), max_length=200, blank=True)
     batch = models.CharField(_("批次"), max_length=20, blank=True, help_text=_("如：第三批"))
     doc_number = models.CharField(_("文号"), max_length=100, blank=True)
+    url = models.URLField(_("网址"), max_length=500, blank=True, help_text=_("文档在网上的原始地址"))
     date = models.DateField(_("日期"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     sha256 = models.CharField(max_length=64, unique=True)
@@ -100,7 +101,33 @@ class Source(models.Model):
         verbose_name_plural = _("来源文档")
 
     def __str__(self) -> str:
-        return self.title or self.file_name
+        # Never the file name: a received file is often named by a hash or a download counter.
+        return self.title or self.publisher or gettext("来源文档 %(id)s") % {"id": self.pk}
+
+    MANUAL = "manual"
+
+    @classmethod
+    def manual(cls, title: str, publisher: str, url: str, date) -> "Source":
+        """The source of cases entered by hand: one per cited document (the same address, or the
+        same title, publisher and date, is the same source)."""
+        import hashlib
+
+        key = url or f"{title}|{publisher}|{date or ''}"
+        digest = hashlib.sha256(f"manual:{key}".encode()).hexdigest()
+        source, _created = cls.objects.get_or_create(
+            sha256=digest,
+            defaults={
+                "kind": cls.MANUAL,
+                "file_name": "",
+                "title": title or publisher,
+                "publisher": publisher,
+                "url": url,
+                "date": date,
+                "year": date.year if date else None,
+                "raw_text": "",
+            },
+        )
+        return source
 
 
 class Keyword(Tag):

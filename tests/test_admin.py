@@ -309,11 +309,11 @@ def test_a_seed_naming_child_beneficiaries_is_held_back(seeded):
 
 def test_a_near_identical_new_case_is_reported_with_a_link(editor, client):
     twin = a_published()
-    data = post_data(twin, status="draft", version="")
+    data = post_data(twin, status="draft", version="", source_publisher="某县农业农村局")
     response = client.post(reverse("admin:cases_case_add"), data, follow=True)
     page = response.content.decode()
     assert "几乎相同" in page and change_url(twin) in page
-    new = Case.objects.exclude(pk=twin.pk).get(title=twin.title, status="draft", source=None)
+    new = Case.objects.exclude(pk=twin.pk).get(title=twin.title, status="draft", source__publisher="某县农业农村局")
     form = client.get(change_url(new)).content.decode()
     assert "可能重复" in form and change_url(twin) in form
     assert f"（{twin.get_status_display()} · {twin.province.name}）" in form  # read with the twin

@@ -26,7 +26,7 @@ def test_a_case_page_shows_sections_and_its_source(client, seeded):
     html = client.get(case.get_absolute_url()).content.decode()
     assert "<h2>背景</h2>" in html and "<h2>主要做法</h2>" in html and "<h2>成效</h2>" in html
     assert "全面深化改革优秀典型案例合集16篇（第3/5页）" in html
-    assert case.locator in html
+    assert case.locator not in html  # internal: it stays in the admin and the API
 
 
 def test_drafts_are_not_public(client, seeded):
