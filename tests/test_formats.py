@@ -54,6 +54,46 @@ def test_a_merged_table_cell_is_read_once():
     assert lines(read_document("t.docx", buffer.getvalue()).text) == ["地点 | 做法 | 成效", "安吉县城乡公交 | 全覆盖"]
 
 
+def test_a_word_list_keeps_the_numbers_word_draws_before_its_items():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("第一批乡村公共服务典型案例名单")
+    for place in ("北京市昌平区：村级互助养老", "天津市蓟州区：城乡公交一体化", "河北省正定县：儿童之家"):
+        document.add_paragraph(place, style="List Number")
+    document.add_paragraph("以上名单排名不分先后。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert lines(read_document("名单.docx", buffer.getvalue()).text) == [
+        "第一批乡村公共服务典型案例名单",
+        "1.北京市昌平区：村级互助养老",
+        "2.天津市蓟州区：城乡公交一体化",
+        "3.河北省正定县：儿童之家",
+        "以上名单排名不分先后。",
+    ]
+
+
+def test_paragraphs_in_word_content_controls_are_read_in_their_place():
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("正文第一段。")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    control = f'<w:sdt xmlns:w="{w}"><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>控件里的标题</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+    document.element.body.insert(0, parse_xml(control))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert lines(read_document("控件.docx", buffer.getvalue()).text) == ["控件里的标题", "正文第一段。"]
+
+
+@pytest.mark.parametrize("n, text", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五"), (120, "120")])
+def test_chinese_list_numbers(n, text):
+    from cases.ingest.formats import NUMBER_FORMATS
+
+    assert NUMBER_FORMATS["chineseCounting"](n) == text
+
+
 def test_a_pdf_is_read_in_paragraphs_without_its_running_header_and_page_numbers():
     import pypdfium2 as pdfium
 

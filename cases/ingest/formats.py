@@ -89,13 +89,16 @@ def read_docx(data: bytes) -> Extracted:
     except Exception:  # python-docx raises many kinds of errors for broken files
         raise BadInput("Word（.docx）文件已损坏，无法读取") from None
     lines: list[str] = []
-    for block in document.iter_inner_content():
+    numbering = _Numbering(document)
+    for block in _blocks(document.element.body, document._body):
         if isinstance(block, Table):
             lines.append("")
             lines += _table_rows(block)
             lines.append("")
             continue
         text = block.text.strip()
+        if text:
+            text = numbering.label(block) + text
         style = (block.style.name if block.style is not None else "").lower()
         if style.startswith(("heading", "title")) and text:
             # A heading starts a new block, as it would in a document saved as text.
@@ -103,6 +106,129 @@ def read_docx(data: bytes) -> Extracted:
         else:
             lines.append(text)
     return _finish(lines, "docx")
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _blocks(element, parent):
+    """Paragraphs and tables in document order, also those inside content controls (w:sdt), where
+    templates of official documents often keep the title, the issuer and the date."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == f"{W}p":
+            yield Paragraph(child, parent)
+        elif child.tag == f"{W}tbl":
+            yield Table(child, parent)
+        elif child.tag == f"{W}sdt":
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                yield from _blocks(content, parent)
+
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+NUMBER_FORMATS = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "chineseCounting": _chinese,
+    "chineseCountingThousand": _chinese,
+    "chineseLegalSimplified": _chinese,
+    "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
+    "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperRoman": lambda n: _roman(n),
+}
+
+
+class _Numbering:
+    """The numbers Word draws before numbered paragraphs ("1.", "（一）"), which are not in their text:
+    a list of places (名单) keeps its numbers, as it would in a document saved as text."""
+
+    def __init__(self, document):
+        self.levels: dict[tuple[str, int], tuple[int, str, str]] = {}  # (numId, level) -> start, format, text
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for node in root.findall(f"{W}abstractNum"):
+            levels = {}
+            for lvl in node.findall(f"{W}lvl"):
+                start = lvl.find(f"{W}start")
+                fmt = lvl.find(f"{W}numFmt")
+                text = lvl.find(f"{W}lvlText")
+                levels[int(lvl.get(f"{W}ilvl", "0"))] = (
+                    int(start.get(f"{W}val", "1")) if start is not None else 1,
+                    fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
+                    text.get(f"{W}val", "") if text is not None else "",
+                )
+            abstract[node.get(f"{W}abstractNumId")] = levels
+        for num in root.findall(f"{W}num"):
+            ref = num.find(f"{W}abstractNumId")
+            for level, spec in abstract.get(ref.get(f"{W}val") if ref is not None else None, {}).items():
+                self.levels[(num.get(f"{W}numId"), level)] = spec
+
+    def _num_pr(self, paragraph):
+        ppr = paragraph._p.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        style = paragraph.style
+        while style is not None:
+            ppr = style.element.pPr
+            if ppr is not None and ppr.numPr is not None:
+                return ppr.numPr
+            style = style.base_style
+        return None
+
+    def label(self, paragraph) -> str:
+        num_pr = self._num_pr(paragraph)
+        if num_pr is None or num_pr.numId is None:
+            return ""
+        num_id = str(num_pr.numId.val)
+        level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
+        if (num_id, level) not in self.levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        start = self.levels[(num_id, level)][0]
+        counters[level] = counters.get(level, start - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        _start, fmt, text = self.levels[(num_id, level)]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def number(m: re.Match) -> str:
+            at = int(m.group(1)) - 1
+            spec = self.levels.get((num_id, at))
+            value = counters.get(at, spec[0] if spec else 1)
+            return NUMBER_FORMATS.get(spec[1] if spec else "decimal", str)(value)
+
+        return re.sub(r"%(\d)", number, text)
 
 
 def _table_rows(table) -> list[str]:
