@@ -110,6 +110,17 @@ def test_a_pdf_is_read_in_paragraphs_without_its_running_header_and_page_numbers
     assert lines(extracted.text) == PARAGRAPHS
 
 
+@pytest.mark.parametrize(
+    "line, page_number",
+    [("- 3 -", True), ("— 12 —", True), ("第 3 页", True), ("第3页 共10页", True), ("3/10", True), ("7", True)]
+    + [("2020", False), ("2020年", False), ("第三篇", False), ("- 主要做法 -", False)],
+)
+def test_page_numbers_at_a_page_edge_are_told_from_a_lone_year(line, page_number):
+    from cases.ingest.formats import PAGE_NUMBER
+
+    assert bool(PAGE_NUMBER.match(line)) is page_number
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
 def test_a_saved_web_page_gives_its_main_text_title_and_date(encoding):
     extracted = read_document("选编.html", samples.make_html(encoding))
