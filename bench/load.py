@@ -37,7 +37,7 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))  # with every user at work, 
 RAMP = int(os.environ.get("LOAD_RAMP", "10"))  # seconds over which the users arrive (5 a second)
 EDITOR = os.environ.get("LOAD_EDITOR", "1") == "1"  # LOAD_EDITOR=0: readers only
 SETTLED = int(os.environ.get("LOAD_SETTLED", "20"))  # seconds after which the second table starts
-WARM = os.environ.get("LOAD_WARM", "1") == "1"  # LOAD_WARM=0: start from an empty cache
+WARM = False  # the page cache is drawn by the readers themselves
 EDITOR_PASSWORD = "Loopback-load-2026!"
 # The workers share one cache (as several app servers would); "" gives each worker its own memory.
 CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/15")

@@ -8,11 +8,6 @@ a response.  Bad parameters answer 400 with a JSON body saying which.
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db.models import Max
-from django.http import HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -24,8 +19,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import facets
 from .filters import CaseFilter
-from .freshness import library_of
-from .listing import CountedPaginator, OrderedIds, per_case, published_in_order
 from .models import Case, Region, Source, Theme
 
 
@@ -156,34 +149,11 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "parent", "aliases"]
 
 
-class LastModified:
-    """Last-Modified from the newest published change; answers 304 to If-Modified-Since.
-
-    (ETag comes from Django's ConditionalGetMiddleware, on every response.)
-    """
-
-    def last_modified(self):
-        newest = Case.objects.published().aggregate(m=Max("updated"))["m"]
-        return int(newest.timestamp()) if newest else None
-
-    def dispatch(self, request, *args, **kwargs):
-        stamp = self.last_modified()
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        if stamp is not None and since is not None and stamp <= since and request.method in ("GET", "HEAD"):
-            response = HttpResponseNotModified()
-            response["Last-Modified"] = http_date(stamp)
-            return response
-        response = super().dispatch(request, *args, **kwargs)
-        if stamp is not None and response.status_code == 200:
-            response["Last-Modified"] = http_date(stamp)
-        return response
-
-
 class ApiCaseFilter(CaseFilter):
     """The list's filter; in the API an unknown value is an error (400), not ignored."""
 
 
-class CaseList(LastModified, generics.ListAPIView):
+class CaseList(generics.ListAPIView):
     """Published cases, filtered, sorted and paged exactly as the list page."""
 
     serializer_class = CaseSerializer
@@ -192,34 +162,10 @@ class CaseList(LastModified, generics.ListAPIView):
     filterset_class = ApiCaseFilter
 
     def get_queryset(self):
-        return Case.objects.published()
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())  # an invalid filter: 400
-        return self.get_paginated_response(self.rows(self.paginate_queryset(queryset)))
-
-    def paginate_queryset(self, queryset):
-        """The ids of the page, by the list page's own machinery: the total from the cached
-        counts, the order from the cached ids (cases/listing.py)."""
-        params = self.request.query_params
-        self.tag = facets.list_tag(params)
-        total = facets.counts(queryset, params, self.tag)["total"]
-        sort = ApiCaseFilter(params or None, queryset=queryset).sort_order
-        self.paginator.django_paginator_class = partial(CountedPaginator, known_count=total)
-        return super().paginate_queryset(OrderedIds(queryset, params, sort, self.tag))
-
-    def rows(self, ids: list[int]) -> list[dict]:
-        """Each case of the page as serialized, cached by its version, the library's (names
-        of its places, themes and keywords) and the site address its links start with."""
-
-        def draw(missing):
-            cases = published_in_order(missing, Case.objects.with_related())
-            return {row["id"]: row for row in self.get_serializer(cases, many=True).data}
-
-        return per_case(ids, f"api-case:{library_of(self.tag)}:{self.request.build_absolute_uri('/')}", draw)
+        return Case.objects.published().with_related()
 
 
-class CaseDetail(LastModified, generics.RetrieveAPIView):
+class CaseDetail(generics.RetrieveAPIView):
     serializer_class = CaseDetailSerializer
     lookup_field = "slug"
 

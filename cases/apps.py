@@ -15,4 +15,7 @@ class CasesConfig(AppConfig):
     verbose_name = "案例库"
 
     def ready(self):
+        from . import public
+
         post_migrate.connect(_sync_roles, sender=self)
+        public.connect()

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from . import freshness
+from . import public
 from .models import Case, Region, Source, Theme
 
 FORMAT = "rural-case-library-backup"
@@ -193,7 +193,7 @@ def load(stream) -> dict[str, int]:
         # Explicit primary keys leave PostgreSQL's sequences behind: move them past the restored rows.
         _advance_sequences(restored_models)
         # A restored library is a new one for every cache (LibraryState is not in the backup).
-        freshness.bump_library()
+        public.bump()
     expected = document.get("counts", {})
     if any(counts.get(k) != v for k, v in expected.items()):
         raise BackupError(f"restored counts {counts} differ from the backup's {expected}")

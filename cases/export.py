@@ -14,11 +14,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Max
 from django.utils import timezone
 
-from .caching import CACHE_SECONDS, digest, query_digest
 from .models import Case
 
 FIELDS = [
@@ -246,42 +243,6 @@ def xlsx_file(rows: Iterable[dict], filters: dict, count: int) -> tempfile.Spool
     book.save(out)
     out.seek(0)
     return out
-
-
-# A download of a list up to this many cases is kept for the next researcher asking for the
-# same list (a province and theme: hundreds to a few thousand cases, up to a few MB of CSV,
-# 50-150 ms to write); larger ones are streamed every time.
-KEPT_ROWS = 5000
-
-
-def kept_key(fmt: str, queryset, params, base: str, tag: str) -> str:
-    """Where a download of a filtered list is kept while it is true.
-
-    It holds what its rows are read from: the list's versions (``tag``: the published
-    set, places, themes, keywords, names), its filters and order, the address its links
-    start with, and the time of the last change to any case of the list (every save of a
-    case sets ``updated``), so that an edited text is downloaded as edited at once."""
-    last = queryset.order_by().aggregate(last=Max("updated"))["last"]
-    stamp = last.timestamp() if last else 0
-    return f"download:{fmt}:{tag}:{query_digest(params, with_page=False)}:{digest(base)}:{stamp}"
-
-
-def keep(chunks: Iterable[str], key: str, limit: int = 16 << 20) -> Iterator[bytes]:
-    """The chunks of a stream, as they come; once it ends, the whole is kept under ``key``
-    (unless it grew beyond ``limit`` bytes)."""
-    kept: list[bytes] | None = []
-    size = 0
-    for chunk in chunks:
-        data = chunk.encode("utf-8")
-        if kept is not None:
-            size += len(data)
-            if size <= limit:
-                kept.append(data)
-            else:
-                kept = None
-        yield data
-    if kept is not None:
-        cache.set(key, b"".join(kept), CACHE_SECONDS)
 
 
 def export_filename(extension: str) -> str:

@@ -2,13 +2,12 @@
 
 Counts are taken on the filtered queryset itself, so a count is exactly the
 number of results that following its link gives (themes combine with AND).
-Each facet costs one query, whatever the number of cases, and the counts of
-a filter are cached until a change that can alter them (``cache_key``).
+The total and every facet are counted in one statement, whatever the number
+of cases.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
@@ -16,7 +15,6 @@ from django.db import connection
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from .caching import CACHE_SECONDS, get_or_compute
 from .models import Case, Region, Theme
 
 
@@ -81,33 +79,7 @@ def _values(params, key, rows, labels, multiple=False):
     return out
 
 
-FILTER_KEYS = ("q", "province", "prefecture", "county", "theme", "tag", "doc_type", "year_min", "year_max", "source")
-
-
-def list_tag(params: QueryDict) -> str:
-    """The versions a filtered list's cached counts and orders depend on (cases/freshness.py):
-    the library's, and for a search those of its words.  Read once per request."""
-    from .freshness import version_tag
-    from .search import query_tokens
-
-    return version_tag(query_tokens(params.get("q") or ""))
-
-
-def cache_key(kind: str, params: QueryDict, tag: str | None = None) -> str:
-    """A key for what a filtered list counts: the filters (not the page or the
-    order) and the versions they depend on (``list_tag``)."""
-    parts = [f"{k}={v}" for k in FILTER_KEYS for v in sorted(params.getlist(k)) if v]
-    digest = hashlib.sha1("&".join(parts).encode("utf-8")).hexdigest()
-    return f"{kind}:{list_tag(params) if tag is None else tag}:{digest}"
-
-
-def counts(queryset, params: QueryDict, tag: str | None = None) -> dict:
-    """The total and the facet rows of a filtered list: one statement, or one
-    cache read when the same filters were counted under the same versions."""
-    return get_or_compute(cache_key("counts", params, tag), lambda: _count(queryset.order_by()), CACHE_SECONDS)
-
-
-def _count(queryset) -> dict:
+def counts(queryset) -> dict:
     """The total and every facet's rows in one statement: the filtered list is
     evaluated once (a search once, not five times), then grouped four ways.
 
@@ -146,7 +118,7 @@ def _count(queryset) -> dict:
 
 
 def facets(queryset, params: QueryDict, data: dict | None = None) -> list[Facet]:
-    data = data if data is not None else counts(queryset, params)
+    data = data if data is not None else counts(queryset)
     province_rows = data["province"]
     names = dict(Region.objects.filter(code__in=[r[0] for r in province_rows]).values_list("code", "name"))
     theme_names = {t.slug: t.display_name for t in Theme.objects.all()}

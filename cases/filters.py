@@ -1,18 +1,12 @@
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.db.models import F
-from django.http import QueryDict
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
-from .caching import CACHE_SECONDS, digest
 from .models import Case, Region, Source, Theme
 
 
@@ -183,56 +177,6 @@ class CaseFilter(django_filters.FilterSet):
         if sort == "title":
             return queryset.order_by("title", "pk")
         return queryset.order_by(F("year").desc(nulls_last=True), "-pk")
-
-
-# What the drawing of a field depends on besides the library's names: the values of these
-# parameters (a place's choices follow the places chosen above and below it).
-PLACES = ("province", "prefecture", "county")
-DRAWN_FROM = {name: PLACES for name in PLACES}
-TYPED = {"q", "tag", "year_min", "year_max"}  # plain inputs: drawn faster than fetched one by one
-
-
-def form_html(case_filter: CaseFilter, library: str) -> SafeString:
-    """The filter form's fields, as ``form.as_div()`` draws them, cached whole and field by field.
-
-    Drawing the whole form costs 15–40 ms (Django draws every option of every select
-    through templates), and a new search or filter combination would draw it again
-    although most of its fields are as on another page: the province select with 浙江省
-    chosen is the same on every list and search within 浙江省.  So the form is cached
-    under all its values, and each field under the values it is drawn from; both under
-    the language and the library's version (``library``: names of places, themes and
-    sources change it).  A field's errors follow from the same values and names."""
-    form = case_filter.form
-    data = case_filter.data if case_filter.data is not None else QueryDict()
-    prefix = f"{library}:{get_language()}"
-    whole = f"form:{prefix}:{digest([data.getlist(name) for name in form.fields])}"
-    if (html := cache.get(whole)) is not None:
-        return mark_safe(html)  # drawn with autoescape
-    keys = {
-        name: f"form-field:{prefix}:{name}:{digest([data.getlist(n) for n in (name, *DRAWN_FROM.get(name, ()))])}"
-        for name in form.fields
-        if name not in TYPED
-    }
-    found = cache.get_many(list(keys.values()))
-    parts, drawn = [], {}
-    for name in form.fields:
-        key = keys.get(name)
-        part = found.get(key) if key else None
-        if part is None:
-            field = form[name]
-            classes = field.css_classes()
-            part = str(
-                format_html(
-                    "<div{}>{}</div>", format_html(' class="{}"', classes) if classes else "", field.as_field_group()
-                )
-            )
-            if key:
-                drawn[key] = part
-        parts.append(part)
-    html = "\n".join(parts)
-    drawn[whole] = html
-    cache.set_many(drawn, CACHE_SECONDS)
-    return mark_safe(html)
 
 
 class InvalidFilter(Exception):

@@ -1,17 +1,18 @@
+import uuid
+
 from django.db import connection, models
 from django.db.models import F
 from django.db.models.functions import Substr
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
-
-from . import freshness
 
 
 class Region(models.Model):
@@ -378,17 +379,18 @@ class Case(models.Model):
         return self.title or f"（无标题）{self.slug}"
 
     def save(self, *args, expected_version: int | None = None, **kwargs):
-        """Every save re-runs the quality checks and bumps ``version``;
-        ``expected_version`` refuses the save (StaleEdit) when someone else
-        saved the case after that version was read."""
+        """Derives this row's own fields (quality flags, search tokens) and bumps ``version``;
+        ``expected_version`` refuses the save (StaleEdit) when someone else saved the case
+        after that version was read.  It touches no other table: what the public pages
+        learn of a save is cases/public.py's concern."""
         from .quality import live_flags
         from .search import index_tokens
 
-        before = None
         if self.pk:
+            stored = Case.objects.filter(pk=self.pk)
             if expected_version is not None:
-                Case.objects.select_for_update().filter(pk=self.pk).exists()  # held until the save commits
-            current, before = freshness.stored_state(Case, self.pk)
+                stored = stored.select_for_update()  # this row, held until the save commits
+            current = stored.values_list("version", flat=True).first()
             if expected_version is not None and current is not None and current != expected_version:
                 raise StaleEdit(current)
             self.version = (current or 0) + 1
@@ -399,7 +401,6 @@ class Case(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_title", "search_body", "quality_flags", "version"}
         super().save(*args, **kwargs)
-        freshness.case_saved(before, freshness.current_state(self))
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.slug])
@@ -455,60 +456,17 @@ class Case(models.Model):
         return self.source.raw_text[self.span_start : self.span_end]
 
 
-# ---- The library's version: what caches of counts are keyed on (cases/freshness.py) --------
-
-
 class LibraryState(models.Model):
-    """One row: ``version`` grows whenever the published set or a published
-    case's counted fields change; ``word_clock`` numbers the changes of words."""
+    """One row: the public version.  ``version`` grows with every change to what the public
+    pages show (cases/public.py), ``changed`` is its time (Last-Modified), and ``epoch`` tells
+    this database from another (a restored backup, a rebuilt corpus) in a shared cache."""
 
     version = models.BigIntegerField(default=0)
-    word_clock = models.BigIntegerField(default=0)
-    # Tells this database from another (a restored backup, a rebuilt corpus) in a shared cache.
-    epoch = models.CharField(max_length=16, default=freshness.new_epoch)
+    epoch = models.UUIDField(default=uuid.uuid4)
+    changed = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"library version {self.version}"
-
-
-class WordVersion(models.Model):
-    """The last change (``LibraryState.word_clock``) of a word in a published case's text."""
-
-    word = models.CharField(max_length=freshness.MAX_PIECE, primary_key=True)
-    version = models.BigIntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.word}@{self.version}"
-
-
-library_version = freshness.library_version
-bump_library_version = freshness.bump_library
-
-
-@receiver(post_delete, sender=Case)
-def _case_deleted(sender, instance, **kwargs):
-    freshness.case_deleted(instance)
-
-
-@receiver(post_save, sender=Theme)
-@receiver(post_save, sender=Source)
-@receiver(post_save, sender=Region)
-@receiver(post_delete, sender=Theme)
-@receiver(post_delete, sender=Source)
-@receiver(post_delete, sender=Region)
-@receiver(post_delete, sender=Tag)
-def _label_changed(sender, raw=False, **kwargs):
-    """Names of themes, sources, places and keywords are in cached pages, and a list filtered
-    by a keyword follows its name."""
-    if not raw:  # fixtures and restores load many at once; they bump once themselves
-        freshness.bump_library()
-
-
-@receiver(post_save, sender=Tag)
-def _keyword_saved(sender, created=False, raw=False, **kwargs):
-    """A renamed keyword (a new one is on no case yet)."""
-    if not (created or raw):
-        freshness.bump_library()
+        return f"public version {self.version}"
 
 
 # ---- History snapshots of themes and keywords -------------------------------------------
@@ -541,8 +499,6 @@ def _refresh_snapshot(sender, instance, action, pk_set=None, **kwargs):
     record then learns the themes and keywords that go with it."""
     if not action.startswith("post_") or (action != "post_clear" and not pk_set):
         return  # a form saving the same themes and keywords again changes nothing
-    # From the other side (a theme's or a keyword's cases) the cases are not at hand: None.
-    freshness.relations_changed(instance if isinstance(instance, Case) else None)
     if isinstance(instance, Case):
         latest = instance.history.order_by("-history_id").first()
         if latest is not None:

@@ -1,32 +1,25 @@
 import io
 
 import segno
-from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F
 from django.http import (
     FileResponse,
-    Http404,
     HttpResponse,
     JsonResponse,
-    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import citations, documents, export
-from .caching import CACHE_SECONDS, digest, get_or_compute, query_digest
-from .facets import active_filters, cache_key, counts, facets, list_tag
-from .filters import CaseFilter, InvalidFilter, form_html, ignored_filters, strict
-from .freshness import library_of, library_tag
-from .listing import CACHED_SORTS, CountedPaginator, OrderedIds, case_cards, published_versions
+from . import citations, documents, export, pagecache
+from .facets import active_filters, counts, facets
+from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
 from .models import Case, Region, Source, Theme
 from .search import place_suggestion
 
@@ -35,175 +28,80 @@ PAGE_SIZE = 20
 
 @require_GET
 def home(request):
-    """The library at a glance: counts by theme and province (and the map), the newest cases.
-
-    Everything but the cards depends only on the library's version (published set, places,
-    themes and their names) and the language: drawn once per version."""
-    tag = list_tag(QueryDict())
-    sections = get_or_compute(
-        f"home:{tag}:{get_language()}",
-        lambda: render_to_string("includes/home_sections.html", _home_counts()),
-        CACHE_SECONDS,
-    )
-    newest = get_or_compute(
-        f"home-newest:{tag}",
-        lambda: list(
-            Case.objects.published().order_by(F("year").desc(nulls_last=True), "-pk").values_list("pk", flat=True)[:6]
-        ),
-        CACHE_SECONDS,
-    )
-    return render(request, "cases/home.html", {"sections": mark_safe(sections), "newest": case_cards(newest, tag=tag)})
-
-
-def _home_counts() -> dict:
-    # The unfiltered list's counts, cached with it until a change that alters them (facets.counts).
-    counted = counts(Case.objects.published(), QueryDict())
+    """The library at a glance: counts by theme and province (and the map), the newest cases."""
+    published = Case.objects.published()
+    counted = counts(published)
     by_theme = dict(counted["theme"])
     themes = list(Theme.objects.order_by("position"))
     for theme in themes:
         theme.n = by_theme.get(theme.slug, 0)
-    province_counts = sorted(counted["province"])
     names = dict(Region.objects.filter(level="province").values_list("code", "name"))
-    return {
+    provinces = sorted(counted["province"])
+    newest = published.for_cards().order_by(F("year").desc(nulls_last=True), "-pk")[:6]
+    context = {
         "total": counted["total"],
         "themes": themes,
-        "provinces": [(code, names[code], n) for code, n in province_counts],
-        "province_counts": dict(province_counts),
+        "provinces": [(code, names[code], n) for code, n in provinces],
+        "province_counts": dict(provinces),
+        "newest": newest,
     }
+    return render(request, "cases/home.html", context)
 
 
 @require_GET
 def case_list(request):
-    """A filtered list's page.  Its content is drawn once per filters and page, list versions
-    (``list_tag``), language and versions of the cases it shows; the ids of the page are kept
-    beside it under the list versions, so that a page seen before is served from them without
-    building the filter (about half of a warm page's time)."""
-    tag = list_tag(request.GET)
-    params = query_digest(request.GET)
-    shown_key = f"list-ids:{tag}:{params}"
-    kept, kept_versions = cache.get(shown_key), {}
-    if kept is not None:
-        kept_versions = published_versions(kept)
-        content = cache.get(_list_page_key(tag, params, kept, kept_versions))
-        if content is not None:
-            return _list_response(request, content)
+    """A filtered list's page: FilterSet, paginate, render (the whole page is cached, cases/pagecache.py)."""
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
-    results = case_filter.qs
-    counted = counts(results, request.GET, tag)
-    sort = case_filter.sort_order
-    ordered = OrderedIds(results, request.GET, sort, tag)
-    page = CountedPaginator(ordered, PAGE_SIZE, known_count=counted["total"]).get_page(request.GET.get("page"))
-    ids = list(page)
-    # A page whose ids were kept but one of whose cases changed: its versions were just read.
-    versions = kept_versions if ids == kept else published_versions(ids)
-    key = _list_page_key(tag, params, ids, versions)
-    content = cache.get(key)
-    if content is None:
-        content = render_to_string(
-            "includes/list_content.html", _list_context(request, case_filter, tag, counted, page, versions), request
-        )
-        cache.set(key, content, CACHE_SECONDS)
-    if sort in CACHED_SORTS and ids != kept:  # by title, any edited title could move a case: not kept
-        cache.set(shown_key, ids, CACHE_SECONDS)
-    return _list_response(request, content)
-
-
-def _list_page_key(tag: str, params: str, ids: list[int], versions: dict[int, int]) -> str:
-    shown = digest([(pk, versions[pk]) for pk in ids if pk in versions])
-    return f"list-page:{tag}:{get_language()}:{params}:{shown}"
-
-
-def _list_response(request, content: str):
-    return render(request, "cases/case_list.html", {"content": mark_safe(content)})  # drawn with autoescape
-
-
-def _list_context(request, case_filter, tag, counted, page, versions) -> dict:
-    query = request.GET.get("q", "")
-    cards = case_cards(list(page), query, tag, versions)
+    counted = counts(case_filter.qs)
+    paginator = Paginator(case_filter.qs.for_cards(), PAGE_SIZE)
+    paginator.count = counted["total"]  # counted with the facets: not counted again
     case_filter.narrow_choices()
-    suggestion = None
-    if query and not request.GET.get("province"):
-        found = place_suggestion(query)
-        if found:
-            level, code, name, rest = found
-            params = request.GET.copy()
-            params.pop("page", None)
-            params[level] = code
-            params["q"] = rest
-            suggestion = {"name": name, "rest": rest, "url": "?" + params.urlencode()}
-    return {
-        "ignored": ignored_filters(case_filter),
-        "suggestion": suggestion,
+    context = {
         "filter": case_filter,
-        "form_html": form_html(case_filter, library=library_of(tag)),
-        "page": page,
-        "cards": cards,
-        # The facets depend only on the filters and the counts: cached as HTML under the counts' versions.
-        "sidebar_key": _sidebar_key(request.GET, tag),
-        "facets": lambda: facets(case_filter.qs, request.GET, counted),  # only rendered on a miss
+        "page": paginator.get_page(request.GET.get("page")),
+        "facets": facets(case_filter.qs, request.GET, counted),
         "chips": active_filters(case_filter, request.GET),
-        "query": query,
+        "ignored": ignored_filters(case_filter),
+        "suggestion": _place_suggestion(request.GET),
+        "query": request.GET.get("q", ""),
     }
+    return render(request, "cases/case_list.html", context)
 
 
-def _sidebar_key(params: QueryDict, tag: str) -> str:
-    return f"{tag}:{get_language()}:{query_digest(params, with_page=False)}"
+def _place_suggestion(params) -> dict | None:
+    """A link to the same search within the place its words name (浙江 垃圾 → 浙江省, 垃圾)."""
+    query = params.get("q", "")
+    found = place_suggestion(query) if query and not params.get("province") else None
+    if found is None:
+        return None
+    level, code, name, rest = found
+    params = params.copy()
+    params.pop("page", None)
+    params[level] = code
+    params["q"] = rest
+    return {"name": name, "rest": rest, "url": "?" + params.urlencode()}
 
 
 @require_GET
 def case_detail(request, slug):
-    """A published case's page.  Its text is drawn once per version of the case (every save
-    bumps it), of the library (names of its places, themes, keywords and source), language,
-    site address and day (the citation holds the date it was read); the related cases are
-    looked up each time, so that their titles are always as they are now."""
-    found = Case.objects.published().filter(slug=slug).values_list("pk", "version").first()
-    if found is None:
-        raise Http404("No published case has this address.")
-    pk, version = found
-    tag, case = library_tag(), None
-    where = request.build_absolute_uri("/")
-    key = f"case-page:{tag}:{pk}.{version}:{get_language()}:{where}:{timezone.localdate().isoformat()}"
-    parts = cache.get(key)
-    if parts is None:
-        case = get_object_or_404(Case.objects.published().with_related().with_excerpt(), pk=pk)
-        parts = _case_parts(request, case)
-        cache.set(key, parts, CACHE_SECONDS)
-    return render(request, "cases/case_detail.html", {**parts, "preview": False, "related": _related(pk, tag, case)})
+    case = get_object_or_404(Case.objects.published().with_related().with_excerpt(), slug=slug)
+    return render_case(request, case)
 
 
 def render_case(request, case, preview: bool = False):
-    """The page of a case, drawn afresh; ``preview``: an editor's look at a draft (admin only)."""
-    related = _related(case.pk, library_tag(), case)
-    context = {**_case_parts(request, case, preview), "preview": preview, "case": case, "related": related}
-    return render(request, "cases/case_detail.html", context)
-
-
-def _case_parts(request, case, preview: bool = False) -> dict:
-    """The title, head and article of a case's page, as HTML (drawn with autoescape)."""
+    """The page of a case; ``preview``: an editor's look at a draft (admin only)."""
     short_url = _short_url(request, case)
+    ids = Case.objects.related_to(case)
+    found = Case.objects.published().select_related("province").in_bulk(ids)
     context = {
-        "preview": preview,
         "case": case,
+        "preview": preview,
         "short_url": short_url,
         "citation": citations.gbt7714(case, short_url, timezone.localdate()),
         "absolute_url": request.build_absolute_uri(case.get_absolute_url()),
+        "related": [found[pk] for pk in ids if pk in found],
     }
-    return {
-        "title": case.title,
-        "head": mark_safe(render_to_string("includes/case_head.html", context)),
-        "article": mark_safe(render_to_string("includes/case_article.html", context)),
-    }
-
-
-def _related(pk: int, tag: str, case: Case | None = None) -> list[Case]:
-    """related_to, its choice cached per case until the library's counted fields change
-    (``tag``); ``case``: the case itself, when it is already loaded."""
-    ids = get_or_compute(
-        f"related:{tag}:{pk}", lambda: Case.objects.related_to(case or Case.objects.get(pk=pk)), CACHE_SECONDS
-    )
-    shown = Case.objects.published().select_related("province").only("slug", "title", "region_label", "province__name")
-    found = shown.in_bulk(ids)
-    return [found[i] for i in ids if i in found]
+    return render(request, "cases/case_detail.html", context)
 
 
 @require_GET
@@ -235,9 +133,8 @@ def case_qr(request, pk):
 def stats(request):
     """Province × theme counts, cases per year and per type: as tables, and as charts."""
     themes = list(Theme.objects.all())
-    grid = get_or_compute(cache_key("stats", QueryDict()), _province_theme_grid, CACHE_SECONDS)
-    # Years and types are the unfiltered list's own facet counts (cached with the list and home page).
-    counted = counts(Case.objects.published(), QueryDict())
+    grid = _province_theme_grid()
+    counted = counts(Case.objects.published())
     by_year = sorted(counted["year"])
     type_counts = sorted(counted["doc_type"], key=lambda row: (-row[1], row[0]))
     names = dict(Region.objects.filter(level="province").values_list("code", "name"))
@@ -271,6 +168,7 @@ def _province_theme_grid() -> dict[str, dict[str, int]]:
     return grid
 
 
+@csrf_exempt  # it only sets a display cookie; pages without a token can be cached whole
 @require_POST
 def display_mode(request):
     """The elder-friendly large-text, high-contrast mode (适老化), remembered in a cookie."""
@@ -318,30 +216,15 @@ def case_export(request, fmt):
     # A stream's status is sent before its rows are read: make sure the database answers first,
     # so that an outage is a 503 and not a cut-off download.
     connection.ensure_connection()
-    base = request.build_absolute_uri("/").rstrip("/")
-    # The size of the list is known from its counts (cached with the list page's): a list small
-    # enough is downloaded once and kept while its cases stay as they are (export.kept_key).
-    tag = list_tag(request.GET)
-    key = None
-    if counts(queryset, request.GET, tag)["total"] <= export.KEPT_ROWS:
-        key = export.kept_key(fmt, queryset, request.GET, base, tag)
-        if (kept := cache.get(key)) is not None:
-            return _download(HttpResponse(kept, content_type=DOWNLOAD_TYPES[fmt]), fmt)
-    rows = export.case_rows(queryset, base=base)
+    rows = export.case_rows(queryset, base=request.build_absolute_uri("/").rstrip("/"))
     if fmt == "xlsx":
-        workbook = export.xlsx_file(rows, used, queryset.count())
-        if key:
-            data = workbook.read()
-            cache.set(key, data, CACHE_SECONDS)
-            return _download(HttpResponse(data, content_type=DOWNLOAD_TYPES[fmt]), fmt)
-        return _download(FileResponse(workbook, content_type=DOWNLOAD_TYPES[fmt]), fmt)
-    if fmt == "csv":
-        stream = export.csv_stream(rows)
+        response = FileResponse(export.xlsx_file(rows, used, queryset.count()), content_type=DOWNLOAD_TYPES[fmt])
+    elif fmt == "csv":
+        response = StreamingHttpResponse(export.csv_stream(rows), content_type=DOWNLOAD_TYPES[fmt])
     else:
         stream = export.json_stream(rows, used, queryset.count())
-    return _download(
-        StreamingHttpResponse(export.keep(stream, key) if key else stream, content_type=DOWNLOAD_TYPES[fmt]), fmt
-    )
+        response = StreamingHttpResponse(stream, content_type=DOWNLOAD_TYPES[fmt])
+    return _download(response, fmt)
 
 
 DOWNLOAD_TYPES = {
@@ -465,11 +348,14 @@ def _is_connection_error(error) -> bool:
 
 
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not;
+    "degraded" when the cache does not answer (pages are then served uncached)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
         return JsonResponse({"status": "unavailable", "database": type(error).__name__}, status=503)
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    if not pagecache.cache_reachable():
+        return JsonResponse({"status": "degraded", "database": connection.vendor, "cache": "unreachable"})
+    return JsonResponse({"status": "ok", "database": connection.vendor, "cache": "ok"})

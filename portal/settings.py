@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous GETs of public pages, whole, under the public version (inside the ETag/304 above).
+    "cases.pagecache.page_cache",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,9 +152,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "DATABASE_OPTIONS", "-c random_page_cost=1.1 -c jit=off -c max_parallel_workers_per_gather=0"
     )
 
-# Counts, result orders and rendered fragments are cached.  CACHE_URL=redis://host:6379/0 shares
-# one cache among all workers and app servers (each gunicorn worker otherwise keeps its own);
-# what is cached is keyed by versions kept in the database, so no server ever reads a stale entry.
+# Whole public pages are cached (cases/pagecache.py).  CACHE_URL=redis://host:6379/0 shares one
+# cache among all workers and app servers (each process otherwise keeps its own); every key holds
+# the public version kept in the database, so no server ever reads a stale page.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 
 
@@ -170,22 +172,24 @@ CACHE_PREFIX = f"{os.environ.get('CACHE_PREFIX', 'rural')}:{_release()}"
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "cases.redis_cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": CACHE_PREFIX,
-            "TIMEOUT": 3600,
+            "TIMEOUT": 24 * 3600,
+            # A cache that does not answer costs a reader a quarter of a second at most, once:
+            # the page cache then leaves it alone for a few seconds (cases/pagecache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// address, not {CACHE_URL!r}")
 else:
-    # Each process's own memory; room for the counts, orders, cards and filter forms of a few
-    # hundred lists (Django's default of 300 entries would evict them as soon as they are drawn).
+    # Each process's own memory, room for a few thousand pages.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "TIMEOUT": 3600,
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_ENTRIES", "20000"))},
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_ENTRIES", "5000"))},
         }
     }
 

@@ -126,18 +126,9 @@ def test_the_list_links_to_exports_of_itself(seeded, client):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
-def test_a_download_is_kept_until_a_case_of_its_list_changes(seeded, client, fmt):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+def test_a_download_shows_an_edit_and_a_withdrawal_at_once(seeded, client, fmt):
     url = f"/cases/export.{fmt}?province=510000"
-    first = body(client.get(url))
-    with CaptureQueriesContext(connection) as ctx:
-        again = client.get(url)
-    assert body(again) == first and not again.streaming  # kept: no case read again
-    assert not [q for q in ctx.captured_queries if '"cases_case"."summary"' in q["sql"]]
-    assert again["Content-Disposition"].startswith('attachment; filename="cases-')
-
+    body(client.get(url))
     case = Case.objects.published().filter(province="510000").first()
     case.summary = "修改后的摘要（导出应立即可见）"
     case.save()
@@ -147,25 +138,21 @@ def test_a_download_is_kept_until_a_case_of_its_list_changes(seeded, client, fmt
         edited = "".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v).encode()
     assert "修改后的摘要（导出应立即可见）".encode() in edited
 
-    case.status = Case.Status.DRAFT  # withdrawn: the kept download no longer holds it
+    case.status = Case.Status.DRAFT
     case.save()
     assert case.slug.encode() not in body(client.get(url))
 
 
-def test_a_download_of_a_long_list_is_streamed_every_time(seeded, client, monkeypatch):
-    from cases import export
+def test_exported_at_is_the_time_of_each_request(seeded, client):
+    import time
 
-    monkeypatch.setattr(export, "KEPT_ROWS", 3)
-    for _ in range(2):
-        response = client.get("/cases/export.csv")
-        assert response.streaming and body(response)  # read to its end, and still not kept
-    response = client.get("/cases/export.csv?county=150207")  # one case
-    assert response.streaming and body(response)
-    assert not client.get("/cases/export.csv?county=150207").streaming  # kept
+    first = json.loads(body(client.get("/cases/export.json?province=510000")))["meta"]["exported_at"]
+    time.sleep(1.1)
+    again = json.loads(body(client.get("/cases/export.json?province=510000")))["meta"]["exported_at"]
+    assert again > first
 
 
-def test_a_kept_download_is_only_that_list(seeded, client):
-    # Different filters, orders and addresses are kept apart.
+def test_a_download_is_only_that_list(seeded, client):
     by_title = body(client.get("/cases/export.csv?province=510000&sort=title"))
     newest = body(client.get("/cases/export.csv?province=510000"))
     other_host = body(client.get("/cases/export.csv?province=510000", HTTP_HOST="127.0.0.1"))

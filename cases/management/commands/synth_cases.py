@@ -17,7 +17,8 @@ from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
 from cases.load import load_regions
-from cases.models import Case, Region, Source, Theme, bump_library_version
+from cases.models import Case, Region, Source, Theme
+from cases.public import bump
 from cases.search import index_tokens
 
 BATCH = 2000
@@ -70,7 +71,7 @@ def clear_synthetic() -> int:
         Case.history.filter(source_id__in=sources.values("pk")).delete()
         removed = cases._raw_delete(cases.db)  # no history of a benchmark's corpus
         sources.delete()
-    bump_library_version()
+    bump()
     return removed
 
 
@@ -179,5 +180,5 @@ def synthesize(count: int, seed: int, templates: list[Case], progress=None) -> i
         made += len(batch)
         if progress:
             progress(made)
-    bump_library_version()
+    bump()
     return made

@@ -1,0 +1,52 @@
+"""Plain factories for view and admin tests (factory_boy): a case is published, in
+浙江省, with one theme and its own source, unless a test says otherwise."""
+
+import hashlib
+
+import factory
+from factory.django import DjangoModelFactory
+
+from cases.models import Case, Region, Source, Theme
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    slug = factory.Sequence(lambda n: f"test-theme-{n}")
+    name = factory.Sequence(lambda n: f"测试主题{n}")
+    name_en = factory.Sequence(lambda n: f"Test theme {n}")
+    position = 100
+
+
+class SourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    file_name = factory.Sequence(lambda n: f"test-source-{n}.txt")
+    title = factory.Sequence(lambda n: f"测试来源文档{n}")
+    sha256 = factory.LazyAttribute(lambda source: hashlib.sha256(source.file_name.encode()).hexdigest())
+    raw_text = "蓝莓合作社带动农户增收。"
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Case
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"test-case-{n}")
+    title = factory.Sequence(lambda n: f"蓝莓合作社带动增收案例{n}")
+    summary = "村集体领办蓝莓合作社，带动农户就近就业。"
+    body = "村集体领办蓝莓合作社，统一技术、统一销售，带动农户就近就业增收。"
+    province = factory.LazyFunction(lambda: Region.objects.get(code="330000"))
+    region_label = "浙江"
+    year = 2030
+    status = Case.Status.PUBLISHED
+    source = factory.SubFactory(SourceFactory)
+    ordinal = factory.Sequence(lambda n: n + 1)
+    span_start, span_end = 0, 12
+
+    @factory.post_generation
+    def themes(case, create, extracted, **kwargs):
+        if create:
+            case.themes.set(extracted if extracted is not None else [ThemeFactory()])
