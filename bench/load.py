@@ -18,7 +18,6 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,7 +36,7 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))  # with every user at work, 
 RAMP = int(os.environ.get("LOAD_RAMP", "10"))  # seconds over which the users arrive (5 a second)
 EDITOR = os.environ.get("LOAD_EDITOR", "1") == "1"  # LOAD_EDITOR=0: readers only
 SETTLED = int(os.environ.get("LOAD_SETTLED", "20"))  # seconds after which the second table starts
-WARM = False  # the page cache is drawn by the readers themselves
+EDIT_EVERY = float(os.environ.get("LOAD_EDIT_EVERY", "1"))  # seconds between the editor's saves
 EDITOR_PASSWORD = "Loopback-load-2026!"
 # The workers share one cache (as several app servers would); "" gives each worker its own memory.
 CACHE_URL = os.environ.get("LOAD_CACHE_URL", "redis://127.0.0.1:6379/15")
@@ -287,7 +286,7 @@ def editor(base: str, case_ids: list[int], stats: Stats, deadline: float, saved:
             stats.error(f"editor: {error}")
             continue
         stats.add("editor save", (time.perf_counter() - started) * 1000)
-        time.sleep(1.0)
+        time.sleep(EDIT_EVERY)
 
 
 def main() -> int:
@@ -310,14 +309,6 @@ def main() -> int:
         except redis.RedisError as error:
             print(f"no shared cache ({error}): each worker keeps its own", file=sys.stderr)
             cache_url = ""
-    warm_seconds = None
-    if WARM and cache_url:
-        # As after a deployment: the most visited lists drawn once (not the searches, not year ranges).
-        started = time.monotonic()
-        subprocess.run(
-            [bench.PYTHON, "manage.py", "warm_cache"], cwd=bench.ROOT, env=bench.env(CACHE_URL=cache_url), check=True
-        )
-        warm_seconds = round(time.monotonic() - started, 1)
     port = bench.free_port()
     access_log = Path(tempfile.mkdtemp(prefix="load-")) / "access.log"
     server = bench.Server(
@@ -369,7 +360,7 @@ def main() -> int:
         "seconds": SECONDS,
         "ramp_seconds": RAMP,
         "cache": cache_url or "per worker",
-        "warm_cache_seconds": warm_seconds,
+        "editor_saves_every_s": EDIT_EVERY,
         "errors": len(stats.errors),
         "lost_edits": len(lost),
     }
@@ -403,7 +394,7 @@ def main() -> int:
         f"{summary['cpu_seconds']['postgres']} s, i.e. {summary['cpu_ms_per_request']['gunicorn']} + "
         f"{summary['cpu_ms_per_request']['postgres']} ms a request; load generator {summary['load_generator_cpu_s']} s; "
         f"machine busy {summary['machine_busy_percent']} % of its {os.cpu_count()} cores; "
-        + (f"warmed by `warm_cache` in {warm_seconds} s)." if warm_seconds is not None else "started empty)."),
+        f"editor saving every {EDIT_EVERY:g} s; started with an empty cache).",
         "",
         *markdown(rows),
         "",
@@ -411,7 +402,7 @@ def main() -> int:
         "",
         *markdown(settled),
         "",
-        "Pages some reader had asked for before (each first request of an address is drawn cold, unless `warm_cache` drew it):",
+        "Pages some reader had asked for before (each first request of an address is drawn cold):",
         "",
         *markdown(again),
         "",
@@ -431,8 +422,11 @@ def main() -> int:
         f"| {a}–{a + 10} | {n} | {p50:.1f} | {p95:.1f} |" for a, n, p50, p95 in windows
     ]
     table = "\n".join(lines) + "\n"
-    (bench.RESULTS / "load.md").write_text(table, encoding="utf-8")
-    (bench.RESULTS / "load.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    name = f"load-edit{EDIT_EVERY:g}s"
+    (bench.RESULTS / f"{name}.md").write_text(table, encoding="utf-8")
+    (bench.RESULTS / f"{name}.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(table)
     if stats.errors:
         print("errors:", *stats.errors[:10], sep="\n  ")

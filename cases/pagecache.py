@@ -1,7 +1,7 @@
 """Whole public pages, cached under the public version (cases/public.py).
 
 An anonymous GET is answered from the cache under (public version, language,
-day, host, path, sorted query): any change to public data makes a new version
+day, host, path, sorted query, HTML or not): any change to public data makes a new version
 and so new keys, and nothing cached can be stale.  A missing page is drawn by
 one request while the others asking for it wait on a lock (PostgreSQL's
 advisory lock, shared by every app server), then read what it drew.
@@ -17,7 +17,7 @@ import hashlib
 import logging
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,14 +33,13 @@ log = logging.getLogger(__name__)
 TIMEOUT = 24 * 3600  # keys hold the version: the expiry only frees room
 RETRY_SECONDS = 5  # after a failure, the cache is left alone this long
 WARN_SECONDS = 60
-LOCK_WAIT = "10s"  # a request waits this long at most for another to draw a page
 NOT_CACHED = ("/i18n/", "/display/", "/healthz")
 _failed = {"until": 0.0, "warned": 0.0}
 _local_locks = [threading.Lock() for _ in range(64)]  # where there is no PostgreSQL (dev, tests)
 
 
 def cached_request(request) -> bool:
-    """An anonymous reader's GET of a public page (no session, no display-mode cookie)."""
+    """An anonymous reader's GET of a public page (no session, no large-text cookie)."""
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -84,31 +83,26 @@ def cache_reachable() -> bool:
 
 @contextmanager
 def _drawing(key: str):
-    """Held while one request draws ``key``; the others wait for it here."""
+    """Held while one request draws ``key``; the others wait for it here.  A drawing that never
+    ends is ended by gunicorn's timeout, and its connection's lock with it."""
     if connection.vendor != "postgresql":
         with _local_locks[hash(key) % len(_local_locks)]:
             yield
         return
     lock = int.from_bytes(hashlib.sha1(key.encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
-        try:
-            cursor.execute(f"SET lock_timeout = '{LOCK_WAIT}'")
-            cursor.execute("SELECT pg_advisory_lock(%s)", [lock])
-            held = True
-        except DatabaseError:  # waited too long: draw it too
-            held = False
-        finally:
-            cursor.execute("RESET lock_timeout")
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock])
     try:
         yield
     finally:
-        if held:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [lock])
+        with suppress(DatabaseError), connection.cursor() as cursor:  # a lost connection holds no lock
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock])
 
 
 def page_key(request, state: public.State) -> str:
-    where = f"{request.get_host()}{request.path}?{sorted(request.GET.lists())}"
+    # The API answers a browser with its HTML view (Vary: Accept), anything else with JSON.
+    accept = "html" if "text/html" in request.headers.get("Accept", "") else "any"
+    where = f"{accept}:{request.get_host()}{request.path}?{sorted(request.GET.lists())}"
     digest = hashlib.sha1(where.encode()).hexdigest()
     return f"page:{state.epoch}.{state.version}:{request.LANGUAGE_CODE}:{timezone.localdate()}:{digest}"
 
