@@ -22,6 +22,7 @@ from .models import LibraryState
 
 PUBLIC_APPS = ("cases", "taggit")
 PUBLISHED = "published"
+LINKS: set = set()  # filled by connect()
 
 
 class State(NamedTuple):
@@ -40,17 +41,27 @@ def bump() -> None:
         LibraryState.objects.get_or_create(pk=1, defaults={"version": 1})
 
 
+def _links() -> set:
+    """The models that link rows of a many-to-many relation (themes, keywords): their
+    m2m_changed tells what changed, for the case they belong to."""
+    return {
+        field.remote_field.through
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.many_to_many and not field.auto_created and getattr(field.remote_field, "through", None)
+    }
+
+
 def _watched(sender) -> bool:
     """A model of the public apps as the running code has it (not a migration's copy), but
-    not the version itself, history records, or links (their m2m_changed tells)."""
+    not the version itself, history records, or links."""
     meta = sender._meta
     return (
         meta.app_label in PUBLIC_APPS
         and apps.get_registered_model(meta.app_label, meta.model_name) is sender
         and sender is not LibraryState
-        and not issubclass(sender, HistoricalChanges)
-        and not meta.auto_created
-        and meta.model_name != "taggeditem"
+        and not (issubclass(sender, HistoricalChanges) or meta.model_name.startswith("historical"))
+        and sender not in LINKS
     )
 
 
@@ -80,6 +91,7 @@ def _relations_changed(sender, instance, action, pk_set=None, **kwargs):
 
 def connect() -> None:
     """Called once, by CasesConfig.ready()."""
+    LINKS.update(_links())
     pre_save.connect(_before_save, dispatch_uid="public-before-save")
     post_save.connect(_changed, dispatch_uid="public-saved")
     post_delete.connect(_changed, dispatch_uid="public-deleted")
