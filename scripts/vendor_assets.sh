@@ -26,7 +26,9 @@ cp "$tmp/b/package/map/json/china.json" "$dest/echarts/china.json"
 echo "echarts $ECHARTS, china.json from echarts $MAPS" > "$dest/echarts/VERSION"
 mkdir -p "$tmp/r" "$dest/redoc"
 tar xzf "$tmp/redoc-$REDOC.tgz" -C "$tmp/r"
-sed 's#https://cdn.redoc.ly/redoc/logo-mini.svg#data:,#' "$tmp/r/package/bundles/redoc.standalone.js" > "$dest/redoc/redoc.standalone.js"
+# The bundle's last line names a source map that is not vendored; collectstatic's manifest would miss it.
+sed -e 's#https://cdn.redoc.ly/redoc/logo-mini.svg#data:,#' -e '/^\/\/# sourceMappingURL=/d' \
+  "$tmp/r/package/bundles/redoc.standalone.js" > "$dest/redoc/redoc.standalone.js"
 if grep -q 'https://cdn' "$dest/redoc/redoc.standalone.js"; then echo "redoc still names a CDN" >&2; exit 1; fi
 cp "$tmp/r/package/LICENSE" "$dest/redoc/LICENSE"
 echo "redoc $REDOC (logo address emptied)" > "$dest/redoc/VERSION"
