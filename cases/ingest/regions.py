@@ -300,3 +300,28 @@ def own_city(gz: Gazetteer, text: str) -> str | None:
     """The prefecture of the functional zones a text names, if they agree."""
     cities = {c if gz.places[c].level == "prefecture" else gz.places[c].parent for c in gz.hint_mentions(text)}
     return cities.pop() if len(cities) == 1 else None
+
+
+def place_by_names(gz: Gazetteer, names: list[str]) -> Resolution:
+    """The place that a province, a prefecture and a county column name (outermost first, blanks
+    skipped), as a spreadsheet gives them: each name, full (浙江省), stem (浙江) or former, must be
+    one place of its level within the place before it.  ``全国`` alone is national.  Otherwise the
+    Resolution is flagged ``region-unknown`` or ``region-ambiguous``, its label the names up to the
+    one at fault."""
+    names = [name.strip() for name in names]
+    if names[0] == "全国" and not any(names[1:]):
+        return Resolution(label="全国", national=True)
+    scope: str | None = None
+    read: list[str] = []
+    for level, name in zip(LEVELS, names, strict=False):
+        if not name:
+            continue
+        read.append(name)
+        codes = dict.fromkeys(gz.full.get(name, []) + gz.stems.get(name, []))
+        found = [c for c in codes if gz.places[c].level == level and (scope is None or gz.is_within(c, scope))]
+        if len(found) != 1:
+            return Resolution(label=" › ".join(read), flags=["region-ambiguous" if found else "region-unknown"])
+        scope = found[0]
+    if scope is None:
+        return Resolution(flags=["region-unknown"])
+    return _fill(gz, scope, Resolution(label=gz.places[scope].name))
