@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "cases.pagecache.page_cache",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this request reads from a replica: anonymous GETs do (cases/routers.py).
+    "cases.routers.anonymous_reads_from_replica",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,6 +153,20 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
         "DATABASE_OPTIONS", "-c random_page_cost=1.1 -c jit=off -c max_parallel_workers_per_gather=0"
     )
+
+# Read replicas: DATABASE_REPLICA_URLS, comma-separated, one or more streaming replicas of the
+# primary.  Anonymous visitors' reads go to one of them, everything else to the primary
+# (cases/routers.py says which and why).  Each replica has the primary's session settings.
+DATABASE_REPLICA_URLS = [url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()]
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    if not DATABASES[f"replica{_number}"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS must be PostgreSQL addresses, not {_url!r}")
+DATABASE_ROUTERS = ["cases.routers.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
 
 # Whole public pages are cached (cases/pagecache.py).  CACHE_URL=redis://host:6379/0 shares one
 # cache among all workers and app servers (each process otherwise keeps its own); every key holds
