@@ -258,9 +258,9 @@ COPY (
          p.name, pr.name, co.name, coalesce(co.code, pr.code, p.code), c.region_label,
          (SELECT string_agg(t.name, ';' ORDER BY t.position) FROM cases_case_themes ct
             JOIN cases_theme t ON t.id = ct.theme_id WHERE ct.case_id = c.id),
-         (SELECT string_agg(g.name, ';' ORDER BY g.name) FROM taggit_taggeditem ti
+         (SELECT string_agg(g.name, ';' ORDER BY g.name) FROM cases_casekeyword ti
             JOIN taggit_tag g ON g.id = ti.tag_id
-            WHERE ti.object_id = c.id AND ti.content_type_id = {ct}),
+            WHERE ti.content_object_id = c.id),
          c.doc_type, c.year, s.file_name, s.title, c.status, c.quality_flags
   FROM cases_case c
   LEFT JOIN cases_region p ON p.code = c.province_id

@@ -17,11 +17,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from . import admin_import, history, workflow
 from .duplicates import near_duplicates
-from .models import Case, Keyword, Region, Source, StaleEdit, Theme
+from .models import Case, Keyword, Region, Source, StaleEdit, Theme, one_record
 from .quality import FLAGS, blocking, live_flags
 from .search import normalize
 
@@ -295,7 +296,7 @@ class KeywordAdmin(admin.ModelAdmin):
     fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n=Count("taggit_taggeditem_items", distinct=True))
+        return super().get_queryset(request).annotate(n=Count("cases_casekeyword_items", distinct=True))
 
     @admin.display(description=_("案例数"), ordering="n")
     def case_count(self, keyword):
@@ -306,7 +307,7 @@ class KeywordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(SimpleHistoryAdmin):
     form = CaseAdminForm
     change_form_template = "admin/cases/case/change_form.html"
     change_list_template = "admin/cases/case/change_list.html"
@@ -460,16 +461,18 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        # Saved in save_related, with its themes and keywords, as one record of its history.
         obj._change_reason = _t("编辑") if change else _t("新建")
-        expected = form.cleaned_data.get("version") if change else None
         if not obj.slug:
             obj.slug = history.new_slug()
-        obj.save(expected_version=expected)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Only what changed: an unchanged list touches no link (and no cached count).
-        form.instance.tags.set(form.cleaned_data.get("tag_names") or [])
+        case = form.instance
+        with one_record(case, "~" if change else "+"):
+            case.save(expected_version=form.cleaned_data.get("version") if change else None)
+            super().save_related(request, form, formsets, change)
+            # Only what changed: an unchanged list touches no link (and no cached count).
+            case.tags.set(form.cleaned_data.get("tag_names") or [])
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -574,8 +577,9 @@ class CaseAdmin(admin.ModelAdmin):
         if form.is_valid():
             for case in queryset:
                 case._change_reason = title
-                case.save()  # a history record first, so that it carries the new relations
-                apply(case, form.cleaned_data)
+                with one_record(case):
+                    case.save()  # bumps the version: a form opened before cannot overwrite this
+                    apply(case, form.cleaned_data)
             self.message_user(request, _t("已处理 %(n)d 个案例。") % {"n": len(queryset)}, messages.SUCCESS)
             return None
         return TemplateResponse(

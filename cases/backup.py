@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
@@ -23,15 +21,14 @@ from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models import Q
 from django.utils import timezone
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from . import public
-from .models import Case, Region, Source, Theme
+from .models import Case, CaseKeyword, Region, Source, Theme
 
 FORMAT = "rural-case-library-backup"
-VERSION = 1
+VERSION = 2  # 2: keywords as case links, and each record's themes and keywords as rows of their own
 
 
 class BackupError(Exception):
@@ -64,7 +61,6 @@ def _regions_in_use():
 
 def _sections(include_users: bool):
     User = apps.get_model(settings.AUTH_USER_MODEL)
-    case_type = Q(content_type__app_label="cases", content_type__model="case")
     sections = []
     if include_users:
         sections += [("auth.group", Group.objects.order_by("name")), ("auth.user", User.objects.order_by("pk"))]
@@ -74,9 +70,13 @@ def _sections(include_users: bool):
         ("cases.source", Source.objects.order_by("pk")),
         ("taggit.tag", Tag.objects.order_by("pk")),
         ("cases.case", Case.objects.order_by("pk")),
-        ("taggit.taggeditem", TaggedItem.objects.filter(case_type).order_by("pk")),
+        ("cases.casekeyword", CaseKeyword.objects.order_by("pk")),
         ("cases.historicalcase", Case.history.model.objects.order_by("history_id")),
     ]
+    # The themes and keywords of each record (simple-history's m2m_fields).
+    for field in Case.history.model._history_m2m_fields:
+        model = getattr(Case.history.model, field.name).model
+        sections.append((model._meta.label_lower, model.objects.order_by("m2m_history_id")))
     return sections
 
 
@@ -115,23 +115,6 @@ def dump(stream, include_users: bool = True) -> dict[str, int]:
         stream.write(",\n" if i + 1 < len(sections) else "\n")
     stream.write(" }\n}\n")
     return counts
-
-
-@contextmanager
-def _quiet_history() -> Iterator[None]:
-    """Relations set by a restore must not touch the restored history records."""
-    from django.db.models.signals import m2m_changed
-
-    from . import models
-
-    receivers = [(models._refresh_snapshot, Case.themes.through), (models._refresh_snapshot, TaggedItem)]
-    for receiver, sender in receivers:
-        m2m_changed.disconnect(receiver, sender=sender)
-    try:
-        yield
-    finally:
-        for receiver, sender in receivers:
-            m2m_changed.connect(receiver, sender=sender)
 
 
 def _advance_sequences(models) -> None:
@@ -183,10 +166,11 @@ def load(stream) -> dict[str, int]:
         raise BackupError("the database already holds cases or sources: restore only into an empty library")
     counts: dict[str, int] = {}
     restored_models = set()
-    with transaction.atomic(), _quiet_history():
+    with transaction.atomic():
         _placeholder_users(document["objects"])
         for label, objects in document["objects"].items():
             for item in serializers.deserialize("json", json.dumps(objects), handle_forward_references=True):
+                item.object.skip_history_when_saving = True  # its themes are restored, not changed
                 item.save()
                 restored_models.add(type(item.object))
             counts[label] = len(objects)

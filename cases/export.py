@@ -71,18 +71,15 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
     regions, sources and themes from small lookups made once, and themes and
     keywords with one query per 2,000 cases — a whole library streams at
     several thousand rows a second in constant memory."""
-    from django.contrib.contenttypes.models import ContentType
     from django.urls import reverse
-    from taggit.models import TaggedItem
 
-    from .models import Region, Source, Theme
+    from .models import CaseKeyword, Region, Source, Theme
 
     base = base or getattr(settings, "SITE_URL", "")
     prefix = base + reverse("case_detail", args=["x"])[:-2]  # …/cases/
     regions = dict(Region.objects.values_list("code", "name"))
     sources = {pk: (name, title) for pk, name, title in Source.objects.values_list("pk", "file_name", "title")}
     themes = {t.pk: t for t in Theme.objects.all()}
-    case_type = ContentType.objects.get_for_model(Case)
     chunk: list[tuple] = []
 
     def flush():
@@ -95,8 +92,8 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
         ):
             by_case.setdefault(case_id, []).append(themes[theme_id])
         tags: dict[int, list[str]] = {}
-        for case_id, name in TaggedItem.objects.filter(content_type=case_type, object_id__in=ids).values_list(
-            "object_id", "tag__name"
+        for case_id, name in CaseKeyword.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag__name"
         ):
             tags.setdefault(case_id, []).append(name)
         for row in chunk:

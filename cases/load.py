@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .ingest.pipeline import ParsedCase, ParsedDocument, parse_document
 from .ingest.regions import load_gazetteer
-from .models import Case, Region, Source, Theme
+from .models import Case, Region, Source, Theme, one_record
 
 
 @dataclass
@@ -128,8 +128,9 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
             case.span_start, case.span_end = parsed.span
             case.imported = new
             case._change_reason = f"导入：{doc.file_name}"
-            case.save()
-            _save_relations(case, new, {"themes", "tags"})
+            with one_record(case, "+"):
+                case.save()
+                _save_relations(case, new, {"themes", "tags"})
             report.counts["created"] += 1
             continue
         current, last = _current(case), case.imported
@@ -144,8 +145,9 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
         if changed:
             case.imported = {**last, **{n: new[n] for n in changed}}
             case._change_reason = f"重新导入：{doc.file_name}"
-            case.save()
-            _save_relations(case, new, changed)
+            with one_record(case):
+                case.save()
+                _save_relations(case, new, changed)
             report.counts["updated"] += 1
         else:
             report.counts["unchanged"] += 1

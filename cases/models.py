@@ -1,18 +1,16 @@
 import uuid
+from contextlib import contextmanager
 
 from django.db import connection, models
 from django.db.models import F
 from django.db.models.functions import Substr
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
-from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItem
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import Tag, TaggedItemBase
 
 
 class Region(models.Model):
@@ -172,14 +170,12 @@ class CaseQuerySet(models.QuerySet):
         pool is counted, joined to the themes and ranked where the rows are (ranking them
         in Python cost two round trips and 20 ms of a case page, mostly in passing 200 ids
         back as parameters)."""
-        from django.contrib.contenttypes.models import ContentType
-
         theme_ids = [theme.pk for theme in case.themes.all()]  # prefetched on a case page
         if not theme_ids:
             return []
         tag_ids = [tag.pk for tag in case.tags.all()]
         if tag_ids:
-            pool, pool_params = _keyword_pool(tag_ids, ContentType.objects.get_for_model(Case).pk, case.pk, candidates)
+            pool, pool_params = _keyword_pool(tag_ids, case.pk, candidates)
         else:
             in_province = "province_id = %s" if case.province_id else "province_id IS NULL"
             pool = f"""SELECT id, 0 AS n FROM {Case._meta.db_table}
@@ -248,29 +244,56 @@ class CaseQuerySet(models.QuerySet):
 PER_KEYWORD = 300  # the newest cases of each keyword that related_to looks at
 
 
-def _keyword_pool(tag_ids: list[int], content_type: int, exclude: int, candidates: int) -> tuple[str, list]:
+def _keyword_pool(tag_ids: list[int], exclude: int, candidates: int) -> tuple[str, list]:
     """SQL for (id, n): the ``candidates`` cases sharing most keywords (n of them) with a case,
     among the newest PER_KEYWORD cases of each of its keywords, so that a popular keyword
     (thousands of cases) costs as little as a rare one; ties go to the newer case.  Each
-    keyword's newest are read through the (tag, object) index of migration 0013."""
-    table = TaggedItem._meta.db_table
-    one = f"SELECT * FROM (SELECT object_id FROM {table} WHERE content_type_id = %s AND tag_id = %s ORDER BY object_id DESC LIMIT %s) AS t{{}}"  # noqa: E501
+    keyword's newest are read through the (tag, case) index of CaseKeyword."""
+    table = CaseKeyword._meta.db_table
+    one = f"SELECT * FROM (SELECT content_object_id AS object_id FROM {table} WHERE tag_id = %s ORDER BY content_object_id DESC LIMIT %s) AS t{{}}"  # noqa: E501
     union = " UNION ALL ".join(one.format(i) for i in range(len(tag_ids)))
     sql = f"""SELECT object_id, COUNT(*) AS n FROM ({union}) AS keyworded WHERE object_id <> %s
         GROUP BY object_id ORDER BY n DESC, object_id DESC LIMIT %s"""
-    params = [value for tag in tag_ids for value in (content_type, tag, PER_KEYWORD)]
+    params = [value for tag in tag_ids for value in (tag, PER_KEYWORD)]
     return sql, [*params, exclude, candidates]
 
 
-class CaseSnapshot(models.Model):
-    """What a historical record of a case adds to its fields: the themes and
-    keywords it had, so that a diff shows them and a revert restores them."""
+class CaseKeyword(TaggedItemBase):
+    """A keyword of a case: taggit's link with a real foreign key to the case (rather than its
+    generic one), so that the history can keep each record's keywords (m2m_fields below)."""
 
-    theme_slugs = models.JSONField(default=list, blank=True)
-    tag_names = models.JSONField(default=list, blank=True)
+    content_object = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="keyword_links")
 
     class Meta:
-        abstract = True
+        # related_to reads the newest cases of each keyword through this index.
+        indexes = [models.Index(fields=["tag", "content_object"], name="casekeyword_tag_case")]
+        unique_together = [("content_object", "tag")]
+        verbose_name = _("案例关键词")
+        verbose_name_plural = _("案例关键词")
+
+
+class _KeywordManager(_TaggableManager):
+    @property
+    def field(self):
+        # django-simple-history reads ``Case.tags.field`` as it reads a ManyToManyField's descriptor
+        # (taggit issue #918; taggit PR #956 adds this very property).
+        return self.model._meta.get_field(self.prefetch_cache_name)
+
+
+class Keywords(TaggableManager):
+    """taggit's field, with the one method of a ManyToManyField that the history also asks for."""
+
+    def m2m_field_name(self) -> str:
+        return "content_object"
+
+
+# Each record keeps the case's themes and keywords of its moment (simple-history's m2m_fields);
+# kept by name so that one_record() below can ask it for a record.
+HISTORY = HistoricalRecords(
+    excluded_fields=["search_title", "search_body", "imported", "updated"],
+    m2m_fields=["themes", "tags"],
+    verbose_name=_("案例修改记录"),
+)
 
 
 class StaleEdit(Exception):
@@ -330,7 +353,7 @@ class Case(models.Model):
         _("地区（原文）"), max_length=60, blank=True, help_text=_("文中写法，如“北京怀柔”；全国性条目为“全国”")
     )
     themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("主题"))
-    tags = TaggableManager(_("关键词"), blank=True)
+    tags = Keywords(_("关键词"), blank=True, through=CaseKeyword, manager=_KeywordManager)
     doc_type = models.CharField(_("文档类型"), max_length=12, choices=DocType.choices, default=DocType.CASE)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     source = models.ForeignKey(
@@ -359,11 +382,7 @@ class Case(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["search_title", "search_body", "imported", "updated"],
-        bases=[CaseSnapshot],
-        verbose_name=_("案例修改记录"),
-    )
+    history = HISTORY
 
     class Meta:
         ordering = ["source_id", "ordinal", "id"]
@@ -469,37 +488,16 @@ class LibraryState(models.Model):
         return f"public version {self.version}"
 
 
-# ---- History snapshots of themes and keywords -------------------------------------------
+@contextmanager
+def one_record(case: Case, history_type: str = "~"):
+    """Save a case and set its themes and keywords as one change of its history.
 
-
-def _snapshot(case: Case) -> dict:
-    if not case.pk:
-        return {"theme_slugs": [], "tag_names": []}
-    return {
-        "theme_slugs": sorted(case.themes.values_list("slug", flat=True)),
-        "tag_names": sorted(case.tags.names()),
-    }
-
-
-@receiver(pre_create_historical_record, sender=Case.history.model)
-def _snapshot_relations(sender, instance, history_instance, **kwargs):
-    snapshot = _snapshot(instance)
-    if history_instance.history_type == "-":
-        # The relations are already gone when a deletion is recorded: keep the last known ones.
-        last = Case.history.filter(id=instance.pk).order_by("-history_id").first()
-        snapshot = {"theme_slugs": last.theme_slugs, "tag_names": last.tag_names} if last else snapshot
-    for name, value in snapshot.items():
-        setattr(history_instance, name, value)
-
-
-@receiver(m2m_changed, sender=Case.themes.through)
-@receiver(m2m_changed, sender=TaggedItem)
-def _refresh_snapshot(sender, instance, action, pk_set=None, **kwargs):
-    """Relations are saved after the case (the admin, the loader): the newest
-    record then learns the themes and keywords that go with it."""
-    if not action.startswith("post_") or (action != "post_clear" and not pk_set):
-        return  # a form saving the same themes and keywords again changes nothing
-    if isinstance(instance, Case):
-        latest = instance.history.order_by("-history_id").first()
-        if latest is not None:
-            Case.history.filter(pk=latest.pk).update(**_snapshot(instance))
+    simple-history records a save, and each later change of its themes or keywords, apart: an
+    edit would leave a record with the new text and the old themes, then one per relation.
+    Within this block nothing is recorded; at its end, one record of the result is."""
+    case.skip_history_when_saving = True
+    try:
+        yield
+    finally:
+        del case.skip_history_when_saving
+    HISTORY.create_historical_record(case, history_type)

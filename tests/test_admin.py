@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import history
 from cases.models import Case, Region, Source, Theme
 from cases.roles import EDITOR, REVIEWER
 
@@ -211,7 +212,8 @@ def test_bulk_send_to_review_add_theme_and_add_tags(editor, client):
     assert all({"示范点", "新词"} <= set(c.tags.names()) for c in Case.objects.filter(pk__in=ids))
     # Each bulk change is in the history with the relations it left.
     record = Case.objects.get(pk=ids[0]).history.order_by("-history_id").first()
-    assert {"示范点", "新词"} <= set(record.tag_names) and record.history_user.username == "bianji"
+    assert {"示范点", "新词"} <= set(history.keywords(record)) and record.history_user.username == "bianji"
+    assert water.pk in history.themes(record)
 
 
 def test_admin_search_uses_the_public_normalisation(editor, client):
@@ -340,6 +342,23 @@ def test_history_diff_and_revert(editor, client):
     assert case.title == old_title
     assert sorted(case.themes.values_list("slug", flat=True)) == old_themes
     assert case.history.order_by("-history_id").first().history_change_reason.startswith("恢复到")
+
+
+def test_one_save_is_one_record_with_the_themes_and_keywords_it_left(editor, client):
+    case = a_draft()
+    old_themes, old_keywords = history.themes(case.history.first()), sorted(case.tags.names())
+    other = Theme.objects.exclude(pk__in=old_themes).first()
+    before = case.history.count()
+    client.post(change_url(case), post_data(case, title="新标题", themes=[other.pk], tag_names=["全新关键词"]))
+    assert case.history.count() == before + 1  # not one for the text and one per relation
+    latest, previous = case.history.order_by("-history_id")[:2]
+    assert (latest.title, history.themes(latest), history.keywords(latest)) == ("新标题", [other.pk], ["全新关键词"])
+    assert (history.themes(previous), history.keywords(previous)) == (old_themes, old_keywords)
+    assert latest.history_user.username == "bianji" and latest.history_change_reason == "编辑"
+    # Saving the form again unchanged records the save, once, with the same relations.
+    client.post(change_url(case), post_data(case))
+    again = case.history.order_by("-history_id").first()
+    assert case.history.count() == before + 2 and history.keywords(again) == ["全新关键词"]
 
 
 def test_history_escapes_text(editor, client):

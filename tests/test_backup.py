@@ -6,8 +6,9 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
+from cases import history
 from cases.backup import BackupError, dump, load
 from cases.models import Case, Region, Source
 
@@ -36,9 +37,10 @@ def differences(second: dict, first: dict, label: str) -> list:
 
 def empty_library():
     """What `migrate` leaves: no cases, sources, keywords, history, accounts or gazetteer."""
-    TaggedItem.objects.all().delete()
     Case.objects.all().delete()
     Case.history.all().delete()  # after the cases: deleting them is recorded too
+    for field in Case.history.model._history_m2m_fields:  # each record's themes and keywords
+        getattr(Case.history.model, field.name).model.objects.all().delete()
     Tag.objects.all().delete()
     Source.objects.all().delete()
     Region.objects.update(parent=None)
@@ -73,9 +75,11 @@ def edited_library(seeded):
 def test_backup_restore_round_trip_is_lossless(edited_library, tmp_path):
     first = backup_text()
     document = json.loads(first)
-    assert document["format"] == "rural-case-library-backup" and document["version"] == 1
+    assert document["format"] == "rural-case-library-backup" and document["version"] == 2
     assert document["counts"]["cases.case"] == Case.objects.count() == 57
     assert document["counts"]["cases.historicalcase"] == Case.history.count() > 58
+    assert document["counts"]["cases.historicalcase_themes"] > document["counts"]["cases.historicalcase"]
+    assert document["counts"]["cases.historicalcasekeyword"] > document["counts"]["cases.historicalcase"]
     cases_before = {
         c.pk: (c.title, c.version, sorted(c.tags.names()), list(c.themes.all())) for c in Case.objects.all()
     }
@@ -94,7 +98,8 @@ def test_backup_restore_round_trip_is_lossless(edited_library, tmp_path):
     cases_after = {c.pk: (c.title, c.version, sorted(c.tags.names()), list(c.themes.all())) for c in Case.objects.all()}
     assert cases_after == cases_before
     record = Case.history.filter(id=edited_library.pk).order_by("-history_id").first()
-    assert record.history_user.username == "bianji" and "编辑新增" in record.tag_names
+    assert record.history_user.username == "bianji" and "编辑新增" in history.keywords(record)
+    assert history.themes(record) == [t.pk for t in edited_library.themes.order_by("position", "pk")]
     deleted = Case.history.filter(history_type="-").get()
     assert deleted.history_user.username == "shenhe"
     assert get_user_model().objects.get(username="bianji").check_password("Rural-case-2026!")

@@ -11,13 +11,12 @@ import random
 import sys
 import time
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from cases.load import load_regions
-from cases.models import Case, Region, Source, Theme
+from cases.models import Case, CaseKeyword, Region, Source, Theme
 from cases.public import bump
 from cases.search import index_tokens
 
@@ -64,9 +63,7 @@ def clear_synthetic() -> int:
     sources = Source.objects.filter(kind="synthetic")
     cases = Case.objects.filter(source__in=sources)
     with transaction.atomic():
-        TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Case), object_id__in=cases.values("pk")
-        ).delete()
+        CaseKeyword.objects.filter(content_object__in=cases).delete()
         Case.themes.through.objects.filter(case__in=cases).delete()
         Case.history.filter(source_id__in=sources.values("pk")).delete()
         removed = cases._raw_delete(cases.db)  # no history of a benchmark's corpus
@@ -116,7 +113,6 @@ def synthesize(count: int, seed: int, templates: list[Case], progress=None) -> i
         defaults={"file_name": f"synthetic-{seed}", "title": f"合成案例（基准测试，种子 {seed}）", "kind": "synthetic"},
     )
     start = Case.objects.filter(source=source).count()
-    case_type = ContentType.objects.get_for_model(Case)
     doc_types = [c.doc_type for c in templates]
     made = 0
     while made < count:
@@ -170,9 +166,9 @@ def synthesize(count: int, seed: int, templates: list[Case], progress=None) -> i
                     for t in ts
                 ]
             )
-            TaggedItem.objects.bulk_create(
+            CaseKeyword.objects.bulk_create(
                 [
-                    TaggedItem(content_type=case_type, object_id=c.pk, tag=tags[name])
+                    CaseKeyword(content_object_id=c.pk, tag=tags[name])
                     for c, (_, names) in zip(created, relations, strict=True)
                     for name in names
                 ]
