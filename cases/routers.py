@@ -5,9 +5,10 @@ With ``DATABASE_REPLICA_URLS`` set (portal/settings.py), the database aliases ``
 fact of that request, so the middleware below decides it once per request and keeps it in a
 context variable that the router reads:
 
-* an anonymous GET or HEAD reads from one replica, chosen at random for the whole request;
-* a logged-in user (the admin, a preview of a draft), any other method, management commands and
-  migrations read from and write to the primary; writes always go to the primary, and so do
+* an anonymous GET or HEAD — one without a session cookie, the same rule as the page cache's —
+  reads from one replica, chosen at random for the whole request;
+* a request with a session (the admin, an editor's preview of a draft), any other method,
+  management commands and migrations read from and write to the primary; writes always go to the primary, and so do
   ``select_for_update()`` and ``get_or_create()`` (Django routes them as writes);
 * the public version (``LibraryState``), which keys the page cache, is always read on the primary.
 
@@ -75,12 +76,13 @@ def follow(epoch: str, version: int) -> None:
 
 
 def anonymous_reads_from_replica(get_response):
-    """Middleware (after AuthenticationMiddleware): anonymous GETs read from a replica."""
+    """Middleware, before the page cache: anonymous GETs read from a replica.  Every logged-in
+    user has a session cookie; reading the session itself would cost a query on the primary."""
     if not replicas():
         raise MiddlewareNotUsed
 
     def middleware(request):
-        anonymous = request.method in ("GET", "HEAD") and not request.user.is_authenticated
+        anonymous = request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
         alias = random.choice(replicas()) if anonymous else None
         token = _replica.set(alias)
         try:

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "cases.middleware.reject_nul_bytes",
+    # Whether this request reads from a replica: anonymous GETs do (cases/routers.py).
+    "cases.routers.anonymous_reads_from_replica",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,8 +83,6 @@ MIDDLEWARE = [
     "cases.pagecache.page_cache",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Whether this request reads from a replica: anonymous GETs do (cases/routers.py).
-    "cases.routers.anonymous_reads_from_replica",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
