@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.cache import set_response_etag
 from django.utils.http import http_date
 
-from . import public
+from . import public, routers
 
 log = logging.getLogger(__name__)
 TIMEOUT = 24 * 3600  # keys hold the version: the expiry only frees room
@@ -120,6 +120,7 @@ def page_cache(get_response):
             with _drawing(key) if time.monotonic() >= _failed["until"] else nullcontext():
                 found = _cache("get", key)
                 if found is None:
+                    routers.follow(state.epoch, state.version)  # drawn from a replica that has this version
                     response = get_response(request)
                     if not _storable(response):
                         return _dated(response, state)

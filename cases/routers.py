@@ -62,7 +62,7 @@ def reading_from() -> str:
     return _replica.get() or PRIMARY
 
 
-def follow(epoch: str, version: int) -> None:
+def follow(epoch, version: int) -> None:
     """The public version (read on the primary) that keys what this request is about to draw: go
     on reading from the replica only if it has replayed that version, else from the primary."""
     alias = _replica.get()
@@ -71,7 +71,7 @@ def follow(epoch: str, version: int) -> None:
     from .models import LibraryState
 
     there = LibraryState.objects.using(alias).filter(pk=1).values_list("epoch", "version").first()
-    if there is None or there[0] != epoch or there[1] < version:
+    if there is None or str(there[0]) != str(epoch) or there[1] < version:
         _replica.set(None)
 
 

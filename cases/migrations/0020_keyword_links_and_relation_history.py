@@ -57,7 +57,7 @@ def snapshots_to_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_source_url'),
+        ('cases', '0019_one_public_version'),
         ('contenttypes', '0002_remove_content_type_name'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
     ]
