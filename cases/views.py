@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Count, F
 from django.http import (
     FileResponse,
+    Http404,
     HttpResponse,
     JsonResponse,
     StreamingHttpResponse,
@@ -13,7 +14,8 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -131,41 +133,69 @@ def case_qr(request, pk):
 
 @require_GET
 def stats(request):
-    """Province × theme counts, cases per year and per type: as tables, and as charts."""
-    themes = list(Theme.objects.all())
-    grid = _province_theme_grid()
+    """Province × theme counts with totals, cases per year and per type: as tables, and as charts."""
     counted = counts(Case.objects.published())
-    by_year = sorted(counted["year"])
+    table = _province_theme_table(counted)
+    by_year = sorted((int(y), n) for y, n in counted["year"])
+    no_year = counted["total"] - sum(n for _, n in by_year)
     type_counts = sorted(counted["doc_type"], key=lambda row: (-row[1], row[0]))
-    names = dict(Region.objects.filter(level="province").values_list("code", "name"))
-    rows = [
-        (code, names[code], [(theme, grid[code].get(theme.slug, 0)) for theme in themes], sum(grid[code].values()))
-        for code in sorted(grid)
-    ]
     type_names = dict(Case.DocType.choices)
     by_type = [(code, type_names[code], n) for code, n in type_counts]
+    unknown = gettext("年份不详")
     chart_data = {
-        "years": [str(y) for y, _ in by_year],
-        "year_counts": [n for _, n in by_year],
+        "years": [str(y) for y, _ in by_year] + ([str(unknown)] if no_year else []),
+        "year_counts": [n for _, n in by_year] + ([no_year] if no_year else []),
         "types": [str(label) for _, label, _ in by_type],
         "type_counts": [n for _, _, n in by_type],
     }
-    context = {"themes": themes, "rows": rows, "by_year": by_year, "by_type": by_type, "chart_data": chart_data}
+    context = {**table, "by_year": by_year, "no_year": no_year, "by_type": by_type, "chart_data": chart_data}
     return render(request, "cases/stats.html", context)
 
 
-def _province_theme_grid() -> dict[str, dict[str, int]]:
+@require_GET
+def stats_table(request, fmt):
+    """The province × theme table of the statistics page, with its totals, as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    table = _province_theme_table(counts(Case.objects.published()))
+    header = [gettext("省份"), *(t.display_name for t in table["themes"]), gettext("合计（案例数）")]
+    rows = [[name, *(n for _, n in cells), total] for _, name, cells, total in table["rows"]]
+    rows.append([gettext("全部"), *(n for _, n in table["theme_totals"]), table["total"]])
+    name = f"{gettext('乡村公共服务案例_省份主题统计')}_{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        response = HttpResponse(export.table_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(export.table_xlsx(header, rows), content_type=export.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
+    return response
+
+
+def _province_theme_table(counted: dict) -> dict:
+    """Each province's cases by theme, a row for cases without a province, and totals: a case is
+    counted once in a row's or a column's total, however many themes it has."""
+    themes = list(Theme.objects.all())
     cells = (
         Case.objects.published()
-        .exclude(province=None)
         .values_list("province", "themes__slug")
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     )
-    grid: dict[str, dict[str, int]] = {}
+    grid: dict[str | None, dict[str, int]] = {}
     for province, slug, n in cells:
         grid.setdefault(province, {})[slug] = n
-    return grid
+    per_province = dict(counted["province"])
+    names = {r.code: r.display_name for r in Region.objects.filter(code__in=per_province)}
+    rows = [
+        (code, names[code], [(theme, grid.get(code, {}).get(theme.slug, 0)) for theme in themes], n)
+        for code, n in sorted(per_province.items())
+    ]
+    without = counted["total"] - sum(per_province.values())
+    if without:
+        cells_without = [(theme, grid.get(None, {}).get(theme.slug, 0)) for theme in themes]
+        rows.append(("", gettext("未标明省份（全国性或地区不明）"), cells_without, without))
+    per_theme = dict(counted["theme"])  # by slug
+    theme_totals = [(theme, per_theme.get(theme.slug, 0)) for theme in themes]
+    return {"themes": themes, "rows": rows, "theme_totals": theme_totals, "total": counted["total"]}
 
 
 @csrf_exempt  # it only sets a display cookie; pages without a token can be cached whole
