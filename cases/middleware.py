@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
 
 # Nothing the portal accepts is larger (a 10 MB document, pasted, and its preview form).
 MAX_REQUEST_BYTES = 25 * 1024 * 1024
@@ -30,5 +32,22 @@ def reject_nul_bytes(get_response):
                 return JsonResponse({"error": message, "detail": {}}, status=400)
             return HttpResponseBadRequest(message)
         return get_response(request)
+
+    return middleware
+
+
+def language_from_path(get_response):
+    """The language is the URL's: English under /en/, Chinese everywhere else (admin and API
+    included).  Neither the Accept-Language header nor a cookie is read, so a public page is
+    the same for every reader of its address and a shared cache may keep it (Django's
+    LocaleMiddleware would add ``Vary: Accept-Language`` to every unprefixed page)."""
+
+    def middleware(request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
     return middleware

@@ -17,7 +17,6 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
     path("stats/", views.stats, name="stats"),
     path("stats/table.<str:fmt>", views.stats_table, name="stats_table"),
-    path("display/", views.display_mode, name="display_mode"),
     path("c/<int:pk>/", views.case_short, name="case_short"),
     path("c/<int:pk>/qr.svg", views.case_qr, name="case_qr"),
 ]

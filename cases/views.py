@@ -14,10 +14,9 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from . import citations, documents, export, pagecache
 from .facets import active_filters, counts, facets
@@ -196,23 +195,6 @@ def _province_theme_table(counted: dict) -> dict:
     per_theme = dict(counted["theme"])  # by slug
     theme_totals = [(theme, per_theme.get(theme.slug, 0)) for theme in themes]
     return {"themes": themes, "rows": rows, "theme_totals": theme_totals, "total": counted["total"]}
-
-
-@csrf_exempt  # it only sets a display cookie; pages without a token can be cached whole
-@require_POST
-def display_mode(request):
-    """The elder-friendly large-text, high-contrast mode (适老化), remembered in a cookie."""
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = redirect(target)
-    if request.POST.get("mode") == "large":
-        response.set_cookie("display", "large", max_age=365 * 24 * 3600, samesite="Lax")
-    else:
-        response.delete_cookie("display")
-    return response
 
 
 def filter_errors_are_400(view):

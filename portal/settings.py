@@ -76,7 +76,7 @@ MIDDLEWARE = [
     # Whether this request reads from a replica: anonymous GETs do (cases/routers.py).
     "cases.routers.anonymous_reads_from_replica",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cases.middleware.language_from_path",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous GETs of public pages, whole, under the public version (inside the ETag/304 above).

@@ -116,17 +116,15 @@ def test_the_statistics_page_counts_published_cases_by_province_and_theme(client
     assert '<a href="/cases/?year_min=2021&amp;year_max=2021">2021</a>' in html
 
 
-def test_the_portal_speaks_english_when_asked_and_case_texts_stay_chinese(client, seeded):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/cases/?theme=elderly-care"})
-    assert response.status_code == 302
-    html = client.get("/cases/?theme=elderly-care").content.decode()
+def test_the_portal_speaks_english_under_en_and_case_texts_stay_chinese(client, seeded):
+    html = client.get("/en/cases/?theme=elderly-care").content.decode()
     assert '<html lang="en">' in html
     assert "<h1>Cases</h1>" in html
     total = Case.objects.published().filter(themes__slug="elderly-care").count()
     assert f'<strong id="total">{total}</strong> cases' in html
     assert "Rural elderly care ×" in html  # the theme chip, in English
     assert "依托“暖心食堂”构建新型农村养老服务体系" in html  # the case text stays Chinese
-    assert '<button type="submit" name="language" value="zh-hans" lang="zh-hans">中文</button>' in html
+    assert '<a href="/cases/?theme=elderly-care" lang="zh-hans" hreflang="zh-hans">中文</a>' in html
 
 
 def test_chinese_is_the_default(client, seeded):
@@ -134,13 +132,12 @@ def test_chinese_is_the_default(client, seeded):
     assert '<html lang="zh-hans">' in html and '<h2 id="by-theme">按主题浏览</h2>' in html
 
 
-def test_the_large_text_mode_is_remembered_and_only_redirects_home(client, seeded):
-    response = client.post("/display/", {"mode": "large", "next": "/stats/"})
-    assert (response.status_code, response["Location"]) == (302, "/stats/")
-    assert '<body class="large-text">' in client.get("/").content.decode()
-    evil = client.post("/display/", {"mode": "normal", "next": "https://evil.example/"})
-    assert evil["Location"] == "/"
-    assert '<body class="">' in client.get("/").content.decode()
+def test_the_large_text_mode_is_a_query_parameter_that_keeps_the_filters(client, seeded):
+    html = client.get("/cases/?province=330000&display=large").content.decode()
+    assert '<html lang="zh-hans" class="large-text">' in html
+    assert 'href="?province=330000&amp;display=normal" class="display-switch to-normal"' in html
+    assert '<html lang="zh-hans">' in client.get("/cases/?province=330000").content.decode()
+    assert client.post("/display/", {"mode": "large"}).status_code == 404  # no server-side switch any more
 
 
 def test_drafts_are_in_no_public_count(client, seeded):
