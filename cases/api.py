@@ -180,9 +180,11 @@ class SourceList(generics.ListAPIView):
     def get_queryset(self):
         from django.db.models import Count, Q
 
-        return Source.objects.annotate(
-            published_cases=Count("cases", filter=Q(cases__status=Case.Status.PUBLISHED))
-        ).order_by("pk")
+        return (
+            Source.objects.public()
+            .annotate(published_cases=Count("cases", filter=Q(cases__status=Case.Status.PUBLISHED)))
+            .order_by("pk")
+        )
 
 
 class SourceDetail(generics.RetrieveAPIView):

@@ -102,7 +102,8 @@ class CaseFilter(django_filters.FilterSet):
     )
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年份"))
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年份"))
-    source = ModelChoiceFilter(queryset=Source.objects.all(), label=_("来源文档"))
+    # An unpublished source is refused as an unknown one is (its id must not be probed).
+    source = ModelChoiceFilter(queryset=Source.objects.public(), label=_("来源文档"))
     sort = django_filters.ChoiceFilter(
         choices=SORTS, method="filter_sort", label=_("排序"), empty_label=None, null_label=None, widget=Select
     )

@@ -80,6 +80,13 @@ class Theme(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
+class SourceQuerySet(models.QuerySet):
+    def public(self):
+        """Sources with a published case: a freshly imported document is nobody's business yet."""
+        published = Case.objects.filter(source=models.OuterRef("pk"), status=Case.Status.PUBLISHED)
+        return self.filter(models.Exists(published))
+
+
 class Source(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)
     title = models.CharField(_("标题"), max_length=300, blank=True)
@@ -93,6 +100,8 @@ class Source(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
     raw_text = models.TextField(_("原文"), help_text=_("收到时的原始文本，不作修改"))
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["file_name"]

@@ -108,7 +108,7 @@ def render_case(request, case, preview: bool = False):
 @require_GET
 def source_detail(request, pk):
     # A source is public once one of its cases is (a freshly imported document is not).
-    source = get_object_or_404(Source.objects.filter(cases__status=Case.Status.PUBLISHED).distinct(), pk=pk)
+    source = get_object_or_404(Source.objects.public(), pk=pk)
     cases = source.cases.published().only("slug", "title", "ordinal", "source").order_by("ordinal")
     return render(request, "cases/source_detail.html", {"source": source, "cases": cases})
 
