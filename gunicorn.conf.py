@@ -22,3 +22,7 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn ≥ 25.1 opens a control socket (for gunicornc) at $XDG_RUNTIME_DIR/gunicorn.ctl or
+# ~/.gunicorn/gunicorn.ctl: one path shared by every gunicorn of that user on the host, so one
+# site's tool could steer another's workers.  Nothing here uses it.
+control_socket_disable = True

@@ -22,6 +22,7 @@ from taggit.models import Tag
 
 from . import admin_import, history, workflow
 from .duplicates import near_duplicates
+from .ingest.controls import strip_controls
 from .models import Case, Keyword, Region, Source, StaleEdit, Theme, one_record
 from .quality import FLAGS, blocking, live_flags
 from .search import normalize
@@ -97,7 +98,7 @@ class TagsField(forms.Field):
         names = []
         for item in value or []:
             for name in str(item).replace("，", ",").replace("、", ",").split(","):
-                name = normalize(name).strip()[:100]
+                name = strip_controls(normalize(name)).strip()[:100]
                 if name and name not in names:
                     names.append(name)
         return names
@@ -172,7 +173,11 @@ class CaseAdminForm(forms.ModelForm):
         if case.pk:
             current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
             submitted = cleaned.get("version")
-            if current is not None and submitted is not None and current != submitted:
+            if submitted is None:
+                # A form always posts the version it showed: without one, whatever changed since
+                # would be overwritten unseen (a forged or scripted save).
+                raise ValidationError(_t("缺少版本号，保存被拒绝：请重新打开此案例后再修改。"), code="stale")
+            if current is not None and current != submitted:
                 raise ValidationError(history.stale_message(case.pk, current), code="stale")
         old = Case.objects.get(pk=case.pk).status if case.pk else Case.Status.DRAFT
         status = cleaned.get("status", old)
@@ -186,7 +191,7 @@ class CaseAdminForm(forms.ModelForm):
             probe.set_place(cleaned.get("place"))
             if cleaned.get("confirm_privacy"):
                 probe.clear_privacy_findings()
-            if blockers := blocking(live_flags(probe)):
+            if blockers := blocking(live_flags(probe, cleaned.get("tag_names") or [])):
                 raise ValidationError(
                     _t("有阻止发布的质量问题，请先处理：%s") % "、".join(str(f.label) for f in blockers),
                     code="blocked",
@@ -572,15 +577,21 @@ class CaseAdmin(SimpleHistoryAdmin):
             workflow.clear_personal_data(case, request.user)
         self.message_user(request, _t("已确认 %(n)d 个案例。") % {"n": queryset.count()}, messages.SUCCESS)
 
-    def _relation_action(self, request, queryset, form_class, apply, title):
+    def _relation_action(self, request, queryset, form_class, apply, title, refuse=None):
+        """``refuse(case, data)``: why this case is left as it is, or None."""
         form = form_class(request.POST if "apply" in request.POST else None)
         if form.is_valid():
+            done = 0
             for case in queryset:
+                if refuse and (reason := refuse(case, form.cleaned_data)):
+                    self.message_user(request, f"《{case}》：{reason}", messages.WARNING)
+                    continue
                 case._change_reason = title
                 with one_record(case):
                     case.save()  # bumps the version: a form opened before cannot overwrite this
                     apply(case, form.cleaned_data)
-            self.message_user(request, _t("已处理 %(n)d 个案例。") % {"n": len(queryset)}, messages.SUCCESS)
+                done += 1
+            self.message_user(request, _t("已处理 %(n)d 个案例。") % {"n": done}, messages.SUCCESS)
             return None
         return TemplateResponse(
             request,
@@ -607,7 +618,14 @@ class CaseAdmin(SimpleHistoryAdmin):
         def apply(case, data):
             case.tags.add(*TagsField().to_python([data["tags"]]))
 
-        return self._relation_action(request, queryset, TagsActionForm, apply, _t("添加关键词"))
+        def refuse(case, data):
+            # Keywords are public at once on a published case: personal data waits for a reviewer.
+            names = [*case.tags.names(), *TagsField().to_python([data["tags"]])]
+            if case.status == Case.Status.PUBLISHED and "personal-data" in live_flags(case, names):
+                return _t("关键词可能含个人信息，已发布的案例未添加；请撤回后由审核人员确认。")
+            return None
+
+        return self._relation_action(request, queryset, TagsActionForm, apply, _t("添加关键词"), refuse)
 
     # -- extra views
 

@@ -1,5 +1,7 @@
 """Word documents: one case, or a filtered list as a compilation (案例汇编).
 
+Every text is written without control characters, which Word's XML cannot hold.
+
 Officials edit and circulate documents rather than PDFs.  The compilation has
 a title page, a table of contents (a Word TOC field that Word fills in on
 opening, plus a plain list of titles that needs no updating), and one
@@ -16,6 +18,8 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from .ingest.controls import strip_controls
 
 SECTIONS = [("summary", "摘要"), ("background", "背景"), ("measures", "主要做法"), ("outcomes", "成效")]
 
@@ -50,15 +54,15 @@ def _place(case) -> str:
 
 
 def _write_case(doc: Document, case, url: str, level: int) -> None:
-    doc.add_heading(case.title or "（无标题）", level=level)
+    doc.add_heading(strip_controls(case.title) or "（无标题）", level=level)
     meta = [_place(case), f"{case.year}年" if case.year else "", case.get_doc_type_display()]
-    doc.add_paragraph(" · ".join(m for m in meta if m))
+    doc.add_paragraph(strip_controls(" · ".join(m for m in meta if m)))
     themes = "、".join(t.name for t in case.themes.all())
     if themes:
-        doc.add_paragraph(f"主题：{themes}")
+        doc.add_paragraph(strip_controls(f"主题：{themes}"))
     written = False
     for field, label in SECTIONS:
-        text = getattr(case, field)
+        text = strip_controls(getattr(case, field))
         if text and not (field == "summary" and written):
             doc.add_heading(label, level=level + 1)
             for line in text.split("\n"):
@@ -66,10 +70,10 @@ def _write_case(doc: Document, case, url: str, level: int) -> None:
             written = written or field != "summary"
     if not written and case.body and case.body != case.summary:
         doc.add_heading("正文", level=level + 1)
-        for line in case.body.split("\n"):
+        for line in strip_controls(case.body).split("\n"):
             doc.add_paragraph(line)
     source = f"来源：{case.source}（第 {case.ordinal} 篇）" if case.source_id else "来源：编辑录入"
-    doc.add_paragraph(f"{source}  链接：{url}")
+    doc.add_paragraph(strip_controls(f"{source}  链接：{url}"))
 
 
 def case_docx(case, url: str) -> bytes:
@@ -82,11 +86,11 @@ def compilation_docx(cases: Iterable, url_for, title: str, filters_text: str) ->
     cases = list(cases)
     doc = _new_document()
     doc.add_heading(title, level=0)
-    doc.add_paragraph(f"共 {len(cases)} 个案例。{filters_text}")
+    doc.add_paragraph(strip_controls(f"共 {len(cases)} 个案例。{filters_text}"))
     doc.add_heading("目录", level=1)
     _toc_field(doc.add_paragraph())
     for i, case in enumerate(cases, start=1):
-        doc.add_paragraph(f"{i}. {case.title or '（无标题）'}")
+        doc.add_paragraph(strip_controls(f"{i}. {case.title or '（无标题）'}"))
     for case in cases:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         _write_case(doc, case, url_for(case), level=1)

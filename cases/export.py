@@ -17,6 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from .ingest.controls import strip_controls
 from .models import Case
 
 FIELDS = [
@@ -98,7 +99,7 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
         ):
             tags.setdefault(case_id, []).append(name)
         for row in chunk:
-            yield _row(row, prefix, regions, sources, by_case.get(row[0], []), sorted(tags.get(row[0], [])))
+            yield clean(_row(row, prefix, regions, sources, by_case.get(row[0], []), sorted(tags.get(row[0], []))))
         chunk.clear()
 
     for row in queryset.values_list(*COLUMNS).iterator(chunk_size=CHUNK):
@@ -142,12 +143,27 @@ def _row(row, prefix, regions, sources, case_themes, tags) -> dict:
     }
 
 
+def clean(values: dict) -> dict:
+    """Without control characters, which no XML file (XLSX, DOCX, Atom) may hold: saves strip
+    them, but a row written before that, a keyword or a filter's text may still carry some."""
+    return {key: _without_controls(value) for key, value in values.items()}
+
+
+def _without_controls(value):
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_without_controls(v) for v in value]
+    return value
+
+
 def neutralize(value):
-    """A cell as text that no spreadsheet will run as a formula; lists joined with ';'."""
+    """A cell as text that no spreadsheet will run as a formula; lists joined with ';', each
+    element neutralised (a spreadsheet splitting on ';' would read each as a cell)."""
     if value is None:
         return ""
     if isinstance(value, list):
-        value = ";".join(str(v) for v in value)
+        return ";".join(str(neutralize(v)) for v in value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -186,7 +202,7 @@ def meta(filters: dict, count: int | None = None) -> dict:
         "portal": "乡村公共服务案例库",
         "version": getattr(settings, "PORTAL_VERSION", ""),
         "exported_at": timezone.now().isoformat(timespec="seconds"),
-        "filters": filters,
+        "filters": clean(filters),
         "count": count,
         "fields": {name: {"zh": zh, "en": en} for name, (zh, en) in FIELD_DOCS.items()},
     }
@@ -231,7 +247,7 @@ def xlsx_file(rows: Iterable[dict], filters: dict, count: int) -> tempfile.Spool
     about.append(["导出时间 Exported at", info["exported_at"]])
     about.append(["版本 Portal version", info["version"]])
     about.append(["案例数 Cases", count])
-    about.append(["筛选条件 Filters", json.dumps(filters, ensure_ascii=False) if filters else "（无 none）"])
+    about.append(["筛选条件 Filters", json.dumps(info["filters"], ensure_ascii=False) if filters else "（无 none）"])
     about.append([])
     about.append(["字段 Field", "说明", "Description"])
     for name in TABULAR_FIELDS:

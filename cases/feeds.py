@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .filters import CaseFilter, InvalidFilter, strict
+from .ingest.controls import strip_controls
 from .models import Case
 
 FEED_SIZE = 50
@@ -36,11 +37,12 @@ class CaseFeed(Feed):
     def items(self, case_filter):
         return case_filter.qs.order_by("-created", "-pk").with_related()[:FEED_SIZE]
 
+    # Atom is XML: no control character may be in it (cases/ingest/controls.py).
     def item_title(self, case):
-        return case.title
+        return strip_controls(case.title)
 
     def item_description(self, case):
-        return case.summary
+        return strip_controls(case.summary)
 
     def item_pubdate(self, case):
         return case.created
@@ -49,4 +51,4 @@ class CaseFeed(Feed):
         return case.updated
 
     def item_categories(self, case):
-        return [t.name for t in case.themes.all()]
+        return [strip_controls(t.name) for t in case.themes.all()]

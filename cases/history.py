@@ -243,6 +243,10 @@ def revert_view(admin):
         if not admin.has_change_permission(request, case):
             raise PermissionDenied
         record = get_object_or_404(Case.history, id=pk, history_id=history_id)
+        if request.POST.get("version") != str(case.version):
+            # As the change form: a revert is based on the case as the page showed it.
+            admin.message_user(request, stale_message(pk, case.version), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:cases_case_history_diff", args=[pk, history_id]))
         admin.message_user(request, revert(case, record, request.user), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:cases_case_change", args=[pk]))
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
@@ -6,9 +7,11 @@ from django.utils import translation
 MAX_REQUEST_BYTES = 25 * 1024 * 1024
 
 
-def reject_nul_bytes(get_response):
-    """Refuse parameters with NUL characters: PostgreSQL cannot store or compare
-    them, and a request carrying one is never a real reader's (400, not 500)."""
+def reject_bad_requests(get_response):
+    """Refuse, before any view, what no real reader sends: a body over 25 MB (413), more
+    parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS, and NUL characters, which PostgreSQL can
+    neither store nor compare (400).  The API answers in its documented JSON shape, every
+    other address with a plain page, in DEBUG as in production."""
 
     def middleware(request):
         try:
@@ -20,20 +23,26 @@ def reject_nul_bytes(get_response):
             return HttpResponse(
                 "请求过大 · Request too large (25 MB)", status=413, content_type="text/plain; charset=utf-8"
             )
-        values = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
-            values += [v for vs in request.POST.lists() for v in vs[1]]
+        try:
+            values = [*request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
+            if request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            ):
+                values += [v for vs in request.POST.lists() for v in vs[1]]
+        except (TooManyFieldsSent, TooManyFilesSent):
+            return _bad_request(request, "参数过多 · Too many parameters")
         if "\x00" in request.path or any("\x00" in v for v in values):
-            message = "参数含有无效字符 (NUL) · Parameters contain an invalid character (NUL)"
-            if request.path.startswith("/api/"):
-                return JsonResponse({"error": message, "detail": {}}, status=400)
-            return HttpResponseBadRequest(message)
+            return _bad_request(request, "参数含有无效字符 (NUL) · Parameters contain an invalid character (NUL)")
         return get_response(request)
 
     return middleware
+
+
+def _bad_request(request, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message, "detail": {}}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def language_from_path(get_response):

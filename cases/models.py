@@ -4,6 +4,8 @@ from contextlib import contextmanager
 from django.db import connection, models
 from django.db.models import F
 from django.db.models.functions import Substr
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
@@ -11,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
+
+from .ingest.controls import strip_controls
 
 
 class Region(models.Model):
@@ -80,6 +84,16 @@ class Theme(models.Model):
         return self.name_en if (get_language() or "").startswith("en") else self.name
 
 
+def strip_control_characters(row: models.Model, keep: tuple[str, ...] = ()) -> None:
+    """Control characters out of a row's own texts before it is saved: the admin, the
+    importers and spreadsheets all save through here (cases/ingest/controls.py)."""
+    for field in row._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)) and field.name not in keep:
+            value = getattr(row, field.attname)
+            if value:
+                setattr(row, field.attname, strip_controls(value))
+
+
 class SourceQuerySet(models.QuerySet):
     def public(self):
         """Sources with a published case: a freshly imported document is nobody's business yet."""
@@ -136,6 +150,10 @@ class Source(models.Model):
             },
         )
         return source
+
+    def save(self, *args, **kwargs):
+        strip_control_characters(self, keep=("raw_text",))  # the document as received stays as it was
+        super().save(*args, **kwargs)
 
 
 class Keyword(Tag):
@@ -414,6 +432,7 @@ class Case(models.Model):
         from .quality import live_flags
         from .search import index_tokens
 
+        strip_control_characters(self)
         if self.pk:
             stored = Case.objects.filter(pk=self.pk)
             if expected_version is not None:
@@ -437,11 +456,14 @@ class Case(models.Model):
     def full_text(self) -> str:
         return "\n".join([self.region_label, self.summary, self.background, self.measures, self.outcomes, self.body])
 
-    def privacy_findings(self):
-        """What looks like personal data in the title and texts (cases/ingest/privacy.py)."""
+    def privacy_findings(self, tag_names: list[str] | None = None):
+        """What looks like personal data in the public fields: title, texts and keywords
+        (cases/ingest/privacy.py); ``tag_names``: keywords about to be set instead of the stored ones."""
         from .ingest import privacy
 
-        return privacy.findings(self.title + "\n" + self.full_text)
+        if tag_names is None:
+            tag_names = [tag.name for tag in self.tags.all()] if self.pk else []
+        return privacy.findings("\n".join([self.title, self.full_text, *tag_names]))
 
     def clear_privacy_findings(self) -> None:
         """A reviewer's confirmation: the findings seen now may be published."""
@@ -495,6 +517,19 @@ class LibraryState(models.Model):
 
     def __str__(self) -> str:
         return f"public version {self.version}"
+
+
+@receiver(m2m_changed, sender=CaseKeyword)
+def _keywords_changed(sender, instance, action, **kwargs):
+    """Keywords are public: whoever changes them (the form, a bulk action, an import, a revert),
+    the privacy check runs again, and its flag, one of the row's own fields, follows."""
+    if isinstance(instance, Case) and action in ("post_add", "post_remove", "post_clear"):
+        from .quality import live_flags
+
+        flags = live_flags(instance)
+        if flags != instance.quality_flags:
+            Case.objects.filter(pk=instance.pk).update(quality_flags=flags)
+            instance.quality_flags = flags
 
 
 @contextmanager

@@ -62,9 +62,10 @@ def blocking(codes) -> list[Flag]:
     return [flag(c) for c in codes if flag(c).blocking]
 
 
-def live_flags(case) -> list[str]:
+def live_flags(case, tag_names: list[str] | None = None) -> list[str]:
     """The flags of a case after an edit: checks that can be re-run are re-run;
-    the importer's remarks about how it read the source stay."""
+    the importer's remarks about how it read the source stay.  ``tag_names``: the
+    keywords about to be set, if not the stored ones."""
     text = case.full_text
     codes = set(case.quality_flags or [])
     if case.title.strip():
@@ -73,7 +74,7 @@ def live_flags(case) -> list[str]:
         codes.discard("region-unknown")
     if REPLACEMENT not in case.title + text:
         codes.discard("unrecoverable-characters")
-    found = case.privacy_findings()
+    found = case.privacy_findings(tag_names)
     if found and privacy.digest(found) != case.privacy_cleared:
         codes.add("personal-data")
     else:

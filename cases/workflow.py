@@ -32,9 +32,11 @@ def move(case: Case, status: str, user, reason: str = "") -> str | None:
         return _("只有审核人员可以发布或撤回案例")
     if status == Case.Status.PUBLISHED and (blockers := case.publish_blockers):
         return _("有阻止发布的质量问题：%s") % "、".join(str(f.label) for f in blockers)
+    withdrawn = case.status == Case.Status.PUBLISHED
     case.status = status
     case._change_reason = (
         reason
+        or (_("撤回") if withdrawn else None)
         or {
             Case.Status.DRAFT: _("退回草稿"),
             Case.Status.REVIEW: _("送审"),

@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "cases.middleware.reject_nul_bytes",
+    "cases.middleware.reject_bad_requests",
     # Whether this request reads from a replica: anonymous GETs do (cases/routers.py).
     "cases.routers.anonymous_reads_from_replica",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -208,6 +208,22 @@ else:
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_ENTRIES", "5000"))},
         }
     }
+
+# Errors with their tracebacks on stderr, where gunicorn and systemd collect them: Django's own
+# default shows them only while DEBUG is on (and mails them to ADMINS, which this site has none of).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # Server errors and suspicious requests; a 404 or a bad parameter is the access log's business.
+        "django": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "ERROR"), "propagate": False},
+        # runserver's request lines (a logger below "django", which this configuration would otherwise reset).
+        "django.server": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

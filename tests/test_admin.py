@@ -337,7 +337,8 @@ def test_history_diff_and_revert(editor, client):
     latest, before = case.history.order_by("-history_id")[:2]
     diff = client.get(reverse("admin:cases_case_history_diff", args=[case.pk, latest.history_id])).content.decode()
     assert "<ins>（修订）</ins>" in diff and other.name in diff
-    client.post(reverse("admin:cases_case_history_revert", args=[case.pk, before.history_id]))
+    revert = reverse("admin:cases_case_history_revert", args=[case.pk, before.history_id])
+    client.post(revert, {"version": case.version})
     case.refresh_from_db()
     assert case.title == old_title
     assert sorted(case.themes.values_list("slug", flat=True)) == old_themes

@@ -12,7 +12,11 @@ def hidden(seeded):
     """A source all of whose cases are drafts, with a title worth hiding."""
     source = Source.objects.create(
         pk=424242,
-        file_name="internal-memo.txt", title="内部征求意见稿", publisher="某县内部", sha256="f" * 64, raw_text="草稿"
+        file_name="internal-memo.txt",
+        title="内部征求意见稿",
+        publisher="某县内部",
+        sha256="f" * 64,
+        raw_text="草稿",
     )
     case = Case.objects.published().first()
     Case.objects.create(slug="hidden-draft", title="草稿案例", source=source, ordinal=1, status=Case.Status.DRAFT)

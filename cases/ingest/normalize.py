@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .charlm import model
 from .chinese import ANNOTATION, readings, to_simplified
 from .chrome import is_chrome, strip_inline_chrome
+from .controls import strip_controls
 from .mojibake import REPLACEMENT, repair_document
 
 
@@ -100,7 +101,7 @@ def _space_between(m: re.Match) -> str:
 
 
 def normalize_line(line: str) -> str:
-    line = strip_markup(line)
+    line = strip_markup(strip_controls(line))
     line = drop_annotations(line)
     line = to_simplified(line)
     line = fullwidth_punctuation(line)
