@@ -128,6 +128,10 @@ class Source(models.Model):
 
     MANUAL = "manual"
 
+    def save(self, *args, **kwargs):
+        strip_control_characters(self, keep=("raw_text",))  # the document as received stays as it was
+        super().save(*args, **kwargs)
+
     @classmethod
     def manual(cls, title: str, publisher: str, url: str, date) -> "Source":
         """The source of cases entered by hand: one per cited document (the same address, or the
@@ -150,10 +154,6 @@ class Source(models.Model):
             },
         )
         return source
-
-    def save(self, *args, **kwargs):
-        strip_control_characters(self, keep=("raw_text",))  # the document as received stays as it was
-        super().save(*args, **kwargs)
 
 
 class Keyword(Tag):
