@@ -110,7 +110,8 @@ urls = types.ModuleType("raising_urls")
 urls.urlpatterns = [path("boom/", boom)]
 sys.modules["raising_urls"] = urls
 settings.ROOT_URLCONF = "raising_urls"
-response = Client(raise_request_exception=False).get("/boom/", secure=True, HTTP_HOST="cases.example.cn")
+# A POST: no page cache (and so no database) in front of the view.
+response = Client(raise_request_exception=False).post("/boom/", secure=True, HTTP_HOST="cases.example.cn")
 print(response.status_code)
 """
 
@@ -190,7 +191,7 @@ def test_gunicorn_opens_no_control_socket_in_the_home_directory(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/robots.txt", headers={"X-Forwarded-Proto": "https"})
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"X-Forwarded-Proto": "https"})
         for _ in range(300):
             try:
                 with urllib.request.urlopen(request, timeout=5) as response:
