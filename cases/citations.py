@@ -31,8 +31,9 @@ def _bib_escape(value: str) -> str:
 def bibtex(case, url: str, cited: date) -> str:
     fields = [("title", "{" + _bib_escape(case.title) + "}")]
     author = _author(case)
-    # Double braces: a corporate author, not a person's name to split.
-    fields.append(("author", "{{" + _bib_escape(author or PORTAL) + "}}"))
+    if author:  # the issuing body, never an invented one (the library is the publisher, not the author)
+        # Double braces: a corporate author, not a person's name to split.
+        fields.append(("author", "{{" + _bib_escape(author) + "}}"))
     if case.year:
         fields.append(("year", str(case.year)))
     fields += [
@@ -73,3 +74,37 @@ def cite_many(cases, style: str, url_for, cited: date) -> str:
     if style == "gbt7714":
         return "".join(f"[{i}] {render(case, url_for(case), cited)}\n" for i, case in enumerate(cases, start=1))
     return "\n".join(render(case, url_for(case), cited) for case in cases)
+
+
+# ---- A data release (cases/release.py) as a dataset: [DS/OL] in GB/T 7714, @misc in BibTeX, DATA in RIS.
+
+
+def release_gbt7714(release, url: str, cited: date) -> str:
+    """题名[DS/OL]. 出版者, 出版年[引用日期]. 获取和访问路径. (No author: the library is the publisher.)"""
+    return f"{_release_title(release)}[DS/OL]. {PORTAL}, {release.created:%Y}[{cited:%Y-%m-%d}]. {url}."
+
+
+def release_bibtex(release, url: str, cited: date) -> str:
+    fields = [
+        ("title", "{" + _bib_escape(_release_title(release)) + "}"),
+        ("year", f"{release.created:%Y}"),
+        ("version", release.label),
+        ("publisher", "{" + PORTAL + "}"),
+        ("howpublished", "\\url{" + url + "}"),
+        ("urldate", f"{cited:%Y-%m-%d}"),
+        ("note", f"{{{release.case_count} 个案例 cases}}"),
+    ]
+    body = ",\n".join(
+        f"  {name} = {value}" if value.startswith("{") else f"  {name} = {{{value}}}" for name, value in fields
+    )
+    return f"@misc{{caselib-release-{release.name},\n{body}\n}}\n"
+
+
+def release_ris(release, url: str, cited: date) -> str:
+    lines = ["TY  - DATA", f"TI  - {_release_title(release)}", f"PY  - {release.created:%Y}", f"PB  - {PORTAL}",
+             f"ET  - {release.label}", f"UR  - {url}", f"Y2  - {cited:%Y/%m/%d}", "ER  - "]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _release_title(release) -> str:
+    return f"{PORTAL} 数据发布 {release.name} ({release.label})"

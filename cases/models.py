@@ -545,3 +545,52 @@ def one_record(case: Case, history_type: str = "~"):
     finally:
         del case.skip_history_when_saving
     HISTORY.create_historical_record(case, history_type)
+
+
+# ---- Downloads: data releases and the few on-the-fly exports allowed at once ----------------
+
+
+class Release(models.Model):
+    """A data release: the whole published library built once into files (cases/release.py)."""
+
+    name = models.CharField(max_length=40, unique=True, help_text=_("发布日期，如 2026-12-01（同日再次发布加 .2）"))
+    created = models.DateTimeField(auto_now_add=True)
+    library_version = models.BigIntegerField(help_text=_("构建时的公开版本（LibraryState.version）"))
+    library_epoch = models.CharField(max_length=36, blank=True)
+    case_count = models.PositiveIntegerField()
+    # [{"format", "path", "size", "sha256"}], and {"added": …, "changed": …, "withdrawn": …}.
+    files = models.JSONField(default=list)
+    changelog = models.JSONField(default=dict)
+    seconds = models.FloatField(default=0)
+    # Building a release changes no public data: the public version stays (cases/public.py), so that
+    # the release can tell it still holds the library as it is (release.current_file).
+    versioned = False
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("数据发布")
+        verbose_name_plural = _("数据发布")
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.library_version})"
+
+    @property
+    def label(self) -> str:
+        return f"v{self.library_version}"
+
+
+class ExportSlot(models.Model):
+    """One of the few on-the-fly exports that may run at once, across every worker and
+    server (cases/limits.py): taken until ``until``, so that a killed worker's slot frees itself."""
+
+    pool = models.CharField(max_length=10, default="export")
+    number = models.PositiveSmallIntegerField(default=1)
+    holder = models.CharField(max_length=32, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+    versioned = False  # not public data (cases/public.py)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "number"], name="one_slot_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.pool} slot {self.number}"

@@ -62,6 +62,7 @@ def _watched(sender) -> bool:
         and sender is not LibraryState
         and not (issubclass(sender, HistoricalChanges) or meta.model_name.startswith("historical"))
         and sender not in LINKS
+        and getattr(sender, "versioned", True)  # bookkeeping of downloads (Release, ExportSlot) is not public data
     )
 
 

@@ -17,6 +17,10 @@ urlpatterns = [
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
     path("stats/", views.stats, name="stats"),
     path("stats/table.<str:fmt>", views.stats_table, name="stats_table"),
+    path("data/", views.data_releases, name="data_releases"),
+    re_path(r"^data/latest/(?P<fmt>csv|xlsx|json|datapackage)$", views.data_latest, name="data_latest"),
+    re_path(r"^data/(?P<name>\d{4}-\d\d-\d\d(?:\.\d+)?)/$", views.data_releases, name="data_release"),
+    re_path(r"^data/(?P<name>\d{4}-\d\d-\d\d(?:\.\d+)?)/(?P<file_name>[-\w.]+)$", views.data_file, name="data_file"),
     path("c/<int:pk>/", views.case_short, name="case_short"),
     path("c/<int:pk>/qr.svg", views.case_qr, name="case_qr"),
 ]

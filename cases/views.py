@@ -1,6 +1,7 @@
 import io
 
 import segno
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F
@@ -18,7 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from . import citations, documents, export, pagecache
+from . import citations, documents, export, limits, pagecache
 from .facets import active_filters, counts, facets
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
 from .models import Case, Region, Source, Theme
@@ -217,26 +218,63 @@ def _export_queryset(request):
     never silently contain more than the researcher asked for."""
     case_filter = strict(CaseFilter(request.GET or None, queryset=Case.objects.published()))
     queryset = case_filter.qs
-    used = {k: v if len(v) > 1 else v[0] for k, v in request.GET.lists() if k != "page" and any(v)}
-    return queryset, used
+    used = {k: v if len(v) > 1 else v[0] for k, v in request.GET.lists() if k not in ("page", "headers") and any(v)}
+    return queryset, used, export.filters_in_words(case_filter)
+
+
+def _bounded(request, fmt: str, count: int, build):
+    """``build(slot)`` within the export limits (cases/limits.py): refused beyond the format's
+    size, 429 when every slot is taken, 503 past the time allowed.  A stream releases its slot
+    when it ends; anything else as soon as it is built."""
+    most = limits.limit(fmt)
+    if most is not None and count > most:
+        return limits.too_large_response(request, fmt, count)
+    try:
+        slot = limits.take()
+    except limits.Busy:
+        return limits.busy_response(request)
+    try:
+        response = build(slot)
+    except limits.TooLong:
+        slot.release()
+        return limits.too_long_response(request)
+    except BaseException:
+        slot.release()
+        raise
+    if not slot.streaming:
+        slot.release()
+    return response
 
 
 @require_GET
 @filter_errors_are_400
 def case_export(request, fmt):
-    queryset, used = _export_queryset(request)
-    # A stream's status is sent before its rows are read: make sure the database answers first,
-    # so that an outage is a 503 and not a cut-off download.
-    connection.ensure_connection()
-    rows = export.case_rows(queryset, base=request.build_absolute_uri("/").rstrip("/"))
-    if fmt == "xlsx":
-        response = FileResponse(export.xlsx_file(rows, used, queryset.count()), content_type=DOWNLOAD_TYPES[fmt])
-    elif fmt == "csv":
-        response = StreamingHttpResponse(export.csv_stream(rows), content_type=DOWNLOAD_TYPES[fmt])
-    else:
-        stream = export.json_stream(rows, used, queryset.count())
-        response = StreamingHttpResponse(stream, content_type=DOWNLOAD_TYPES[fmt])
-    return _download(response, fmt)
+    queryset, used, described = _export_queryset(request)
+    codes = request.GET.get("headers") == "codes"
+    if fmt in ("csv", "json") and not codes and not {k: v for k, v in used.items() if (k, v) != ("sort", "newest")}:
+        # The whole library, in the list's order, is the latest data release while nothing changed
+        # since it was built: built once, instead of once per download.
+        from .release import current_file
+
+        if (address := current_file(fmt)) is not None:
+            return redirect(address)
+    base = request.build_absolute_uri("/").rstrip("/")
+    # The count is also the first query: a database outage is a 503 before any row is promised.
+    count = queryset.count()
+
+    def build(slot):
+        rows = slot.rows(export.case_rows(queryset, base=base))
+        if fmt == "xlsx":
+            response = FileResponse(export.xlsx_file(rows, described, count, codes), content_type=DOWNLOAD_TYPES[fmt])
+        else:
+            stream = (
+                export.csv_stream(rows, codes) if fmt == "csv" else export.json_stream(rows, used, count, described)
+            )
+            response = StreamingHttpResponse(slot.stream(stream), content_type=DOWNLOAD_TYPES[fmt])
+        response["Content-Disposition"] = export.content_disposition(*export.download_names(described, fmt))
+        return response
+
+    return _bounded(request, fmt, count, build)
 
 
 DOWNLOAD_TYPES = {
@@ -246,16 +284,11 @@ DOWNLOAD_TYPES = {
 }
 
 
-def _download(response, fmt: str):
-    response["Content-Disposition"] = f'attachment; filename="{export.export_filename(fmt)}"'
-    return response
-
-
 @require_GET
 def export_fields(request):
     """The data dictionary of every export."""
-    fields = [(name, *export.FIELD_DOCS[name]) for name in export.TABULAR_FIELDS]
-    return render(request, "cases/export_fields.html", {"fields": fields})
+    fields = [(name, export.HEADERS[name], *export.FIELD_DOCS[name]) for name in export.TABULAR_FIELDS]
+    return render(request, "cases/export_fields.html", {"fields": fields, "limits": settings.EXPORT_LIMITS})
 
 
 CITATION_FORMATS = {ext: (style, mime) for style, (_, ext, mime) in citations.STYLES.items()}
@@ -265,10 +298,10 @@ def _short_url(request, case) -> str:
     return request.build_absolute_uri(reverse("case_short", args=[case.pk]))
 
 
-def _citation_response(text: str, ext: str, name: str) -> HttpResponse:
+def _citation_response(text: str, ext: str, names: tuple[str, str]) -> HttpResponse:
     style, mime = CITATION_FORMATS[ext]
     response = HttpResponse(text, content_type=f"{mime}; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{name}.{ext}"'
+    response["Content-Disposition"] = export.content_disposition(*names, inline=True)
     return response
 
 
@@ -277,45 +310,118 @@ def case_citation(request, slug, ext):
     case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
     style, _ = CITATION_FORMATS[ext]
     text = citations.STYLES[style][0](case, _short_url(request, case), timezone.localdate())
-    return _citation_response(text, ext, f"case-{case.slug}")
+    return _citation_response(text, ext, (f"case-{case.slug}.{ext}",) * 2)
 
 
 @require_GET
 @filter_errors_are_400
 def list_citations(request, ext):
-    queryset, _ = _export_queryset(request)
+    queryset, _, described = _export_queryset(request)
     style, _ = CITATION_FORMATS[ext]
-    text = citations.cite_many(
-        queryset.with_related(), style, lambda case: _short_url(request, case), timezone.localdate()
-    )
-    return _citation_response(text, ext, "cases")
+
+    def build(slot):
+        cases = slot.rows(queryset.with_related().iterator(chunk_size=500))
+        text = citations.cite_many(cases, style, lambda case: _short_url(request, case), timezone.localdate())
+        return _citation_response(text, ext, export.download_names(described, ext))
+
+    return _bounded(request, "cite", queryset.count(), build)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _docx_response(data: bytes, name: str) -> HttpResponse:
+def _docx_response(data: bytes, names: tuple[str, str]) -> HttpResponse:
     response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    response["Content-Disposition"] = export.content_disposition(*names)
     return response
 
 
 @require_GET
 def case_docx(request, slug):
     case = get_object_or_404(Case.objects.published().with_related(), slug=slug)
-    return _docx_response(documents.case_docx(case, _short_url(request, case)), f"case-{case.slug}")
+    return _docx_response(documents.case_docx(case, _short_url(request, case)), (f"case-{case.slug}.docx",) * 2)
 
 
 @require_GET
 @filter_errors_are_400
 def list_docx(request):
-    """The filtered list as a compilation (案例汇编) with a table of contents."""
-    queryset, used = _export_queryset(request)
-    filters_text = "筛选条件：" + "；".join(f"{k}={v}" for k, v in used.items()) if used else "全部已发布案例。"
-    data = documents.compilation_docx(
-        queryset.with_related(), lambda case: _short_url(request, case), "乡村公共服务案例汇编", filters_text
+    """The filtered list as a compilation (案例汇编) with a table of contents (at most
+    ``EXPORT_LIMITS["docx"]`` cases: Word is for reading, the data release for everything)."""
+    queryset, _, described = _export_queryset(request)
+    filters_text = (
+        "筛选条件：" + "；".join(f"{k}：{v}" for k, v in described) + "。" if described else "全部已发布案例。"
     )
-    return _docx_response(data, "cases")
+
+    def build(slot):
+        cases = slot.rows(queryset.with_related().iterator(chunk_size=100))
+        data = documents.compilation_docx(
+            cases, lambda case: _short_url(request, case), "乡村公共服务案例汇编", filters_text
+        )
+        return _docx_response(data, export.download_names(described, "docx"))
+
+    return _bounded(request, "docx", queryset.count(), build)
+
+
+@require_GET
+def data_releases(request, name=None):
+    """The data releases, newest first (or one of them): files, checksums, citations, changelog."""
+    from .models import Release
+
+    releases = list(Release.objects.all()) if name is None else [get_object_or_404(Release, name=name)]
+    today = timezone.localdate()
+    for release in releases:
+        url = request.build_absolute_uri(reverse("data_release", args=[release.name]))
+        release.url = url
+        release.citations = [
+            ("GB/T 7714", citations.release_gbt7714(release, url, today)),
+            ("BibTeX", citations.release_bibtex(release, url, today)),
+            ("RIS", citations.release_ris(release, url, today)),
+        ]
+        for entry in release.files:
+            entry["name"] = entry["path"].rsplit("/", 1)[-1]
+    latest = Release.objects.values_list("name", flat=True).first()
+    response = render(request, "cases/data.html", {"releases": releases, "one": name is not None, "latest": latest})
+    response["Cache-Control"] = "no-cache"  # a new release changes no public version: not kept by the page cache
+    return response
+
+
+@require_GET
+def data_file(request, name, file_name):
+    """One file of a release, streamed from the releases storage (its address never changes)."""
+    from . import release as releases
+    from .models import Release
+
+    release = get_object_or_404(Release, name=name)
+    if not any(entry["path"].rsplit("/", 1)[-1] == file_name for entry in release.files):
+        raise Http404("This release has no such file.")
+    try:
+        slot = limits.take("file")
+    except limits.Busy:
+        return limits.busy_response(request)
+    try:
+        opened, entry = releases.open_file(release, file_name, on_close=slot.release)
+    except BaseException:
+        slot.release()
+        raise
+    response = FileResponse(opened, content_type=releases.FORMATS[entry["format"]][2])
+    response["Content-Length"] = str(entry["size"])
+    response["Content-Disposition"] = export.content_disposition(
+        releases.download_name(release, entry["format"]), file_name
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def data_latest(request, fmt):
+    """The latest release's file in a format: a stable address for scripts."""
+    from .models import Release
+
+    release = Release.objects.first()
+    entry = next((f for f in release.files if f["format"] == fmt), None) if release else None
+    if entry is None:
+        raise Http404("No release yet.")
+    return redirect("data_file", release.name, entry["path"].rsplit("/", 1)[-1])
 
 
 @require_GET

@@ -5,6 +5,7 @@ PostgreSQL.  A development SECRET_KEY exists only when DEBUG is on.
 """
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -249,6 +250,27 @@ STORAGES = {
         )
     },
 }
+# Data releases (cases/release.py) are written through this storage: files on disk by default
+# (RELEASES_DIR), or any Django storage by configuration, e.g. S3-compatible object storage with
+# django-storages: RELEASES_STORAGE=storages.backends.s3.S3Storage and RELEASES_STORAGE_OPTIONS='{"bucket_name": …}'.
+RELEASES_DIR = Path(os.environ.get("RELEASES_DIR", BASE_DIR / "releases"))
+STORAGES["releases"] = {
+    "BACKEND": os.environ.get("RELEASES_STORAGE", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": json.loads(os.environ.get("RELEASES_STORAGE_OPTIONS", "") or "null") or {"location": str(RELEASES_DIR)},
+}
+RELEASES_KEEP = int(os.environ.get("RELEASES_KEEP", "10"))  # the newest N releases stay; older ones are deleted
+
+# On-the-fly exports of a filtered list (cases/limits.py): the largest list per format (None: any
+# size, streamed), how many run at once across every worker, and for how long at most.
+EXPORT_LIMITS = {"docx": 500, "xlsx": 20_000, "cite": 2_000, "csv": None, "json": None}
+EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS", "2"))
+EXPORT_SECONDS = int(os.environ.get("EXPORT_SECONDS", "60"))
+EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "10"))
+# Release files sent at once by the workers (sendfile: little CPU, but a worker each while sending),
+# and how long a sending may hold its slot.  Where a proxy or object storage serves them, raise it.
+FILE_SLOTS = int(os.environ.get("FILE_SLOTS", "2"))
+FILE_SECONDS = int(os.environ.get("FILE_SECONDS", "600"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TAGGIT_CASE_INSENSITIVE = True
 

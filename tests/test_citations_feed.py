@@ -30,11 +30,10 @@ def test_gbt7714(mingshan, fogang):
     )
 
 
-def test_bibtex(mingshan, fogang):
+def test_bibtex_names_the_issuing_body_as_author_and_never_invents_one(mingshan, fogang):
     assert bibtex(mingshan, "https://cases.example.cn/c/19/", CITED) == (
         f"@misc{{caselib-{mingshan.slug},\n"
         "  title = {“全程代办”实现农村公共服务“零距离”},\n"
-        "  author = {{乡村公共服务案例库}},\n"
         "  howpublished = {\\url{https://cases.example.cn/c/19/}},\n"
         "  organization = {乡村公共服务案例库},\n"
         "  urldate = {2026-11-22},\n"
@@ -117,7 +116,7 @@ def test_the_filtered_list_as_a_compilation_with_a_table_of_contents(client, see
     text = _docx_text(response.content)
     assert text[:4] == [
         "乡村公共服务案例汇编",
-        "共 2 个案例。筛选条件：province=640000；sort=title",
+        "共 2 个案例。筛选条件：省份：宁夏回族自治区；排序：标题。",
         "目录",
         "（打开文档后右键“更新域”生成带页码的目录）",
     ]

@@ -36,12 +36,12 @@ def test_every_format_holds_exactly_the_filtered_list_in_its_order(seeded, clien
     assert [r["slug"] for r in data["cases"]] == expected_slugs(params)
     assert data["meta"]["count"] == len(data["cases"])
 
-    text = body(client.get(f"/cases/export.csv?{params}")).decode("utf-8")
+    text = body(client.get(f"/cases/export.csv?{params}&headers=codes")).decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert [r["slug"] for r in rows] == [r["slug"] for r in data["cases"]]
 
-    book = load_workbook(io.BytesIO(body(client.get(f"/cases/export.xlsx?{params}"))))
+    book = load_workbook(io.BytesIO(body(client.get(f"/cases/export.xlsx?{params}&headers=codes"))))
     sheet = book.worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == TABULAR_FIELDS
@@ -50,7 +50,7 @@ def test_every_format_holds_exactly_the_filtered_list_in_its_order(seeded, clien
 
 def test_csv_read_back_equals_the_json(seeded, client):
     data = as_json(client, "province=330000")
-    text = body(client.get("/cases/export.csv?province=330000")).decode("utf-8-sig")
+    text = body(client.get("/cases/export.csv?province=330000&headers=codes")).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     for row, case in zip(rows, data["cases"], strict=True):
         for field in TABULAR_FIELDS:
@@ -60,7 +60,7 @@ def test_csv_read_back_equals_the_json(seeded, client):
 
 
 def test_multi_line_fields_survive_the_csv(seeded, client):
-    text = body(client.get("/cases/export.csv?source=2")).decode("utf-8-sig")
+    text = body(client.get("/cases/export.csv?source=2&headers=codes")).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert any("\n" in r["body"] for r in rows)
 
@@ -72,7 +72,7 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(seeded, client):
     case.region_label = "@SUM(A1)"
     case.save()
     case.tags.add("-危险")
-    text = body(client.get("/cases/export.csv?county=511803")).decode("utf-8-sig")
+    text = body(client.get("/cases/export.csv?county=511803&headers=codes")).decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
     assert row["title"] == "'" + case.title
     assert row["summary"] == "'+1+2"
@@ -89,11 +89,12 @@ def test_the_workbook_describes_the_export(seeded, client):
     cases, about = book.worksheets
     assert cases.freeze_panes == "B2"
     assert cases.column_dimensions["D"].width == 40  # title
+    assert cases.auto_filter.ref == "A1:X2"  # an autofilter over the header and the one case
     lines = [r for r in about.iter_rows(values_only=True)]
     assert lines[3][:2] == ("案例数 Cases", 1)
-    assert lines[4][1] == '{"theme": "elderly-care", "province": "370000"}'
-    assert ("region_code", "最细一级的 GB/T 2260 区划代码", "GB/T 2260 code of the narrowest place") in [
-        line[:3] for line in lines
+    assert lines[4][1] == "省份：山东省；主题：农村养老服务"  # in words, not codes
+    assert ("区划代码", "region_code", "最细一级的 GB/T 2260 区划代码", "GB/T 2260 code of the narrowest place") in [
+        line[:4] for line in lines
     ]
 
 

@@ -1,0 +1,400 @@
+"""Data releases: the whole published library, built once into versioned, citable files.
+
+    python manage.py release            # CSV, XLSX, JSON and a Frictionless Data Package
+
+One pass over the published cases (in one snapshot of the database) writes every file at
+once, row by row, to local temporary files: memory stays constant whatever the library's
+size.  Each finished file is then put into the ``releases`` storage under a temporary name
+and moved into place (a file system rename; an object store shows an object only once its
+upload is complete), and only then is the ``Release`` row created that lists it: a release
+is never seen half-written.  The newest ``RELEASES_KEEP`` releases are kept.
+
+The CSV and XLSX are for people (Chinese headers, formula-like cells neutralised, as the list
+exports); the JSON and the data package are for programs (field codes, values as stored).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import export
+from .filters import CaseFilter
+from .models import Case, LibraryState, Release, Theme
+
+PORTAL = "乡村公共服务案例库"
+# Format key -> (file name in the storage, name offered for download, content type).
+FORMATS = {
+    "csv": ("rural-cases-{name}.csv", "乡村公共服务案例库_数据发布_{name}.csv", "text/csv; charset=utf-8"),
+    "xlsx": (
+        "rural-cases-{name}.xlsx",
+        "乡村公共服务案例库_数据发布_{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "json": ("rural-cases-{name}.json", "乡村公共服务案例库_数据发布_{name}.json", "application/json; charset=utf-8"),
+    "datapackage": (
+        "rural-cases-{name}-datapackage.zip",
+        "乡村公共服务案例库_数据发布_{name}_datapackage.zip",
+        "application/zip",
+    ),
+}
+INDEX = "index.csv"  # id, version, slug, title of every case released: the next changelog's base
+CHANGELOG_LISTED = 100  # cases named per kind of change (all are counted)
+
+
+def storage():
+    return storages["releases"]
+
+
+def library_state() -> tuple[int, str]:
+    state = LibraryState.objects.values_list("version", "epoch").first()
+    return (state[0], str(state[1])) if state else (0, "")
+
+
+def title(release: Release) -> str:
+    return f"{PORTAL} 数据发布 {release.name} ({release.label})"
+
+
+def build(keep: int | None = None, if_changed: bool = False, base_url: str = "") -> Release | None:
+    """A new release of the whole published library; None when ``if_changed`` and the
+    library is as the latest release has it."""
+    started = time.monotonic()
+    latest = Release.objects.first()
+    if if_changed and latest is not None and (latest.library_version, latest.library_epoch) == library_state():
+        return None
+    work = Path(tempfile.mkdtemp(prefix="release-"))
+    try:
+        name = _new_name()
+        outermost = not connection.in_atomic_block  # (a test's transaction has its snapshot already)
+        with transaction.atomic():
+            if outermost and connection.vendor == "postgresql":
+                # One snapshot for every file, the counts and the version, whatever editors publish meanwhile.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            version, epoch = library_state()
+            written = _write_files(work, name, version, base_url)
+        changelog = _changelog(latest, work / INDEX)
+        files = []
+        for fmt, (pattern, _download, _type) in FORMATS.items():
+            local = work / pattern.format(name=name)
+            files.append({"format": fmt, "path": f"{name}/{local.name}", "size": local.stat().st_size,
+                          "sha256": _sha256(local)})  # fmt: skip
+            _put(local, f"{name}/{local.name}")
+        _put(work / INDEX, f"{name}/{INDEX}")
+        release = Release.objects.create(
+            name=name,
+            library_version=version,
+            library_epoch=epoch,
+            case_count=written.count,
+            files=files,
+            changelog=changelog,
+            seconds=round(time.monotonic() - started, 1),
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    prune(settings.RELEASES_KEEP if keep is None else keep)
+    return release
+
+
+def _new_name() -> str:
+    day = timezone.localdate().isoformat()
+    taken = set(Release.objects.filter(name__startswith=day).values_list("name", flat=True))
+    if day not in taken:
+        return day
+    n = 2
+    while f"{day}.{n}" in taken:
+        n += 1
+    return f"{day}.{n}"
+
+
+@dataclass
+class Written:
+    count: int = 0
+    theme_slugs: dict[str, str] = field(default_factory=dict)
+
+
+def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
+    """Every file in one pass over the published cases (by id)."""
+    written = Written()
+    themes = list(Theme.objects.order_by("position", "pk"))
+    slugs = {theme.name: theme.slug for theme in themes}
+    package = work / "package"
+    package.mkdir()
+    paths = {fmt: work / pattern.format(name=name) for fmt, (pattern, _d, _t) in FORMATS.items()}
+    meta = {"release": name, "library_version": version, "built_at": timezone.now().isoformat(timespec="seconds")}
+    # In the list's own order (newest first), so that the unfiltered list's download can be this file.
+    queryset = CaseFilter(None, queryset=Case.objects.published()).qs
+    total = queryset.count()
+    with (
+        open(paths["csv"], "w", encoding="utf-8", newline="") as people_csv,
+        open(paths["json"], "w", encoding="utf-8") as json_file,
+        open(package / "cases.csv", "w", encoding="utf-8", newline="") as cases_csv,
+        open(package / "case_themes.csv", "w", encoding="utf-8", newline="") as case_themes_csv,
+        open(package / "keywords.csv", "w", encoding="utf-8", newline="") as keywords_csv,
+    ):
+        people = csv.writer(people_csv)
+        people_csv.write("\ufeff")
+        people.writerow(export.header_row())
+        machines = csv.writer(cases_csv)
+        machines.writerow(export.TABULAR_FIELDS)
+        case_themes = csv.writer(case_themes_csv)
+        case_themes.writerow(["case_id", "theme"])
+        keywords = csv.writer(keywords_csv)
+        keywords.writerow(["case_id", "keyword"])
+        json_file.write('{"meta": ' + json.dumps({**export.meta({}, total), **meta}, ensure_ascii=False))
+        json_file.write(', "cases": [')
+
+        def rows():
+            for row in export.case_rows(queryset, base=base_url):
+                written.count += 1
+                people.writerow(export.cells(row))
+                machines.writerow([_plain(row[name]) for name in export.TABULAR_FIELDS])
+                case_themes.writerows([row["id"], slugs[theme]] for theme in row["themes"])
+                keywords.writerows([row["id"], keyword] for keyword in row["tags"])
+                json_file.write(("," if written.count > 1 else "") + "\n" + json.dumps(row, ensure_ascii=False))
+                yield row
+
+        # The workbook pulls the rows, and every other file is written as they pass.
+        export.xlsx_file(rows(), [], total, out=str(paths["xlsx"]))
+        json_file.write("\n]}\n")
+    with open(package / "themes.csv", "w", encoding="utf-8", newline="") as themes_csv:
+        writer = csv.writer(themes_csv)
+        writer.writerow(["slug", "name", "name_en", "description"])
+        writer.writerows([t.slug, t.name, t.name_en, t.description] for t in themes)
+    with open(work / INDEX, "w", encoding="utf-8", newline="") as index:
+        writer = csv.writer(index)
+        writer.writerow(["id", "version", "slug", "title"])
+        writer.writerows(
+            queryset.order_by("pk").values_list("pk", "version", "slug", "title").iterator(chunk_size=5000)
+        )
+    descriptor = datapackage(name, version, written.count, base_url)
+    (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
+    with zipfile.ZipFile(paths["datapackage"], "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for part in ("datapackage.json", "cases.csv", "themes.csv", "case_themes.csv", "keywords.csv"):
+            archive.write(package / part, part)
+    return written
+
+
+def _plain(value):
+    """A value as a program reads it from the data package: lists joined with ';', nothing neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+INTEGER_FIELDS = {"id", "year"}
+
+
+def datapackage(name: str, version: int, count: int, base_url: str = "") -> dict:
+    """The Frictionless Data Package descriptor: every table's schema, with the data dictionary
+    (Chinese header, Chinese and English description) on each field."""
+
+    def described(code: str, kind: str = "string") -> dict:
+        zh, en = export.FIELD_DOCS[code]
+        return {"name": code, "title": export.HEADERS[code], "type": kind, "description": f"{zh} · {en}"}
+
+    case_fields = [described(code, "integer" if code in INTEGER_FIELDS else "string") for code in export.TABULAR_FIELDS]
+    case_fields[0]["constraints"] = {"required": True, "unique": True}
+    return {
+        "name": "rural-public-service-cases",
+        "title": f"{PORTAL} 数据发布 {name} (v{version})",
+        "description": f"{PORTAL}全部已发布案例（{count} 个），构建自公开版本 v{version}。"
+        " All published cases of the Rural Public-Service Case Library. Lists inside a cell are ';'-separated.",
+        "version": f"{version}.0.0",
+        "created": timezone.now().isoformat(timespec="seconds"),
+        "homepage": (base_url or getattr(settings, "SITE_URL", "")) + "/data/",
+        "resources": [
+            {
+                "name": "cases",
+                "path": "cases.csv",
+                "title": "案例 Cases",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": case_fields, "primaryKey": ["id"]},
+            },
+            {
+                "name": "themes",
+                "path": "themes.csv",
+                "title": "主题 Themes",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": "slug", "title": "主题代码", "type": "string", "constraints": {"required": True}},
+                        {"name": "name", "title": "主题", "type": "string"},
+                        {"name": "name_en", "title": "主题（英文）", "type": "string"},
+                        {"name": "description", "title": "说明", "type": "string"},
+                    ],
+                    "primaryKey": ["slug"],
+                },
+            },
+            {
+                "name": "case_themes",
+                "path": "case_themes.csv",
+                "title": "案例的主题 Themes of each case",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": "case_id", "title": "案例编号", "type": "integer"},
+                        {"name": "theme", "title": "主题代码", "type": "string"},
+                    ],
+                    "foreignKeys": [
+                        {"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}},
+                        {"fields": ["theme"], "reference": {"resource": "themes", "fields": ["slug"]}},
+                    ],
+                },
+            },
+            {
+                "name": "keywords",
+                "path": "keywords.csv",
+                "title": "案例的关键词 Keywords of each case",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": [
+                        {"name": "case_id", "title": "案例编号", "type": "integer"},
+                        {"name": "keyword", "title": "关键词", "type": "string"},
+                    ],
+                    "foreignKeys": [{"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}}],
+                },
+            },
+        ],
+    }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _put(local: Path, name: str) -> None:
+    """A finished local file into the releases storage, never visible half-written there."""
+    store = storage()
+    try:
+        final = store.path(name)
+    except NotImplementedError:  # an object store: an object appears once its upload completes
+        with open(local, "rb") as f:
+            store.save(name, File(f))
+        return
+    directory, base = os.path.split(name)
+    with open(local, "rb") as f:
+        temporary = store.save(f"{directory}/.partial-{secrets.token_hex(6)}-{base}", File(f))
+    os.replace(store.path(temporary), final)  # atomic within one file system
+
+
+def _changelog(previous: Release | None, index: Path) -> dict:
+    """Cases added, changed (a new version) and withdrawn since ``previous``: all counted,
+    the first CHANGELOG_LISTED of each named."""
+    current = _read_index(index.open(encoding="utf-8", newline=""))
+    if previous is None:
+        return {"previous": None, "added": len(current), "changed": 0, "withdrawn": 0, "listed": {}}
+    try:
+        with storage().open(f"{previous.name}/{INDEX}", "rb") as f:
+            before = _read_index(io.TextIOWrapper(f, encoding="utf-8", newline=""))
+    except FileNotFoundError:
+        return {"previous": previous.name, "unknown": True}
+    added = [pk for pk in current if pk not in before]
+    withdrawn = [pk for pk in before if pk not in current]
+    changed = [pk for pk in current if pk in before and before[pk][0] != current[pk][0]]
+
+    def named(ids, rows):
+        return [{"id": pk, "slug": rows[pk][1], "title": rows[pk][2]} for pk in ids[:CHANGELOG_LISTED]]
+
+    return {
+        "previous": previous.name,
+        "added": len(added),
+        "changed": len(changed),
+        "withdrawn": len(withdrawn),
+        "listed": {
+            "added": named(added, current),
+            "changed": named(changed, current),
+            "withdrawn": named(withdrawn, before),
+        },
+    }
+
+
+def _read_index(lines) -> dict[int, tuple[int, str, str]]:
+    reader = csv.reader(lines)
+    next(reader, None)
+    return {int(pk): (int(version), slug, title) for pk, version, slug, title in reader}
+
+
+def prune(keep: int) -> list[str]:
+    """Delete every release but the newest ``keep`` (their files first, then their rows)."""
+    store = storage()
+    gone = []
+    for release in Release.objects.all()[max(keep, 1) :]:
+        for entry in release.files:
+            store.delete(entry["path"])
+        store.delete(f"{release.name}/{INDEX}")
+        gone.append(release.name)
+        release.delete()
+    return gone
+
+
+class _Sent(File):
+    """A release file being sent; ``on_close`` runs once it is closed (sent, or the client gone)."""
+
+    def __init__(self, opened: File, on_close):
+        super().__init__(opened.file, opened.name)
+        self.on_close = on_close
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            if self.on_close is not None:
+                self.on_close()
+                self.on_close = None
+
+
+def open_file(release: Release, file_name: str, on_close=None):
+    """(file, entry) of one of a release's files by its name, or (None, None)."""
+    for entry in release.files:
+        if entry["path"].rsplit("/", 1)[-1] == file_name:
+            return _Sent(storage().open(entry["path"], "rb"), on_close), entry
+    return None, None
+
+
+def current_file(fmt: str) -> str | None:
+    """The address of the latest release's file in ``fmt``, if that release holds the library
+    as it is now (nothing published, changed or withdrawn since): the unfiltered list's download."""
+    from django.urls import reverse
+
+    latest = Release.objects.first()
+    if latest is None or (latest.library_version, latest.library_epoch) != library_state():
+        return None
+    for entry in latest.files:
+        if entry["format"] == fmt:
+            return reverse("data_file", args=[latest.name, entry["path"].rsplit("/", 1)[-1]])
+    return None
+
+
+def download_name(release: Release, fmt: str) -> str:
+    return FORMATS[fmt][1].format(name=release.name)

@@ -1,0 +1,198 @@
+"""On-the-fly exports within bounds, and for people: limits per format, a few at once, a time
+cap, Chinese headers or codes, filters in words, file names that say what was filtered."""
+
+import csv
+import io
+from datetime import timedelta
+from urllib.parse import unquote
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases import limits
+from cases.export import HEADERS, TABULAR_FIELDS
+from cases.models import Case, ExportSlot
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def close(response) -> None:
+    """As the WSGI server closes a response (after its last chunk, or when the client went away);
+    without closing the test's database connection, as Django's test client does."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def two_slots(settings):
+    settings.EXPORT_SLOTS = 2
+    settings.EXPORT_RETRY_AFTER = 7
+
+
+def test_csv_and_xlsx_have_chinese_headers_by_default_and_codes_when_asked(seeded, client):
+    text = body(client.get("/cases/export.csv?county=150207")).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text)))
+    assert header == [HEADERS[name] for name in TABULAR_FIELDS]
+    assert header[:4] == ["编号", "短标识", "链接", "标题"]
+    assert row[TABULAR_FIELDS.index("doc_type")] == "案例"  # in words for people
+    assert row[TABULAR_FIELDS.index("status")] == "已发布"
+
+    text = body(client.get("/cases/export.csv?county=150207&headers=codes")).decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(text)))
+    assert header == TABULAR_FIELDS
+    assert (row[TABULAR_FIELDS.index("doc_type")], row[TABULAR_FIELDS.index("status")]) == ("case", "published")
+
+    sheet = load_workbook(io.BytesIO(body(client.get("/cases/export.xlsx?county=150207")))).worksheets[0]
+    assert [c.value for c in sheet[1]] == [HEADERS[name] for name in TABULAR_FIELDS]
+    sheet = load_workbook(io.BytesIO(body(client.get("/cases/export.xlsx?county=150207&headers=codes")))).worksheets[0]
+    assert [c.value for c in sheet[1]] == TABULAR_FIELDS
+
+
+def test_the_data_dictionary_documents_both_headers_and_the_limits(seeded, client):
+    html = client.get("/cases/export/fields").content.decode()
+    assert "<td>区划代码</td><td><code>region_code</code></td>" in html
+    assert "headers=codes" in html
+    assert "Word 最多 500 个案例，Excel 最多 20000 个" in html
+
+
+def _names(response) -> tuple[str, str]:
+    disposition = response["Content-Disposition"]
+    fallback = disposition.split('filename="')[1].split('"')[0]
+    name = unquote(disposition.split("filename*=UTF-8''")[1])
+    return name, fallback
+
+
+def test_file_names_say_what_was_filtered_and_when(seeded, client):
+    day = timezone.localdate().isoformat()
+    response = client.get("/cases/export.xlsx?province=370000&theme=elderly-care")
+    assert _names(response) == (f"乡村公共服务案例_山东省_农村养老服务_{day}.xlsx", f"rural-cases_{day}.xlsx")
+    assert response["Content-Disposition"].startswith('attachment; filename="rural-cases_')
+
+    response = client.get("/cases/export.csv?doc_type=news&year_min=2021&sort=title")
+    assert _names(response)[0] == f"乡村公共服务案例_新闻_2021年及以后_{day}.csv"
+    body(response)
+    response = client.get("/cases/export.docx?province=640000")
+    assert _names(response)[0] == f"乡村公共服务案例_宁夏回族自治区_{day}.docx"
+    response = client.get("/cases/cite.bib?province=640000")
+    assert _names(response)[0] == f"乡村公共服务案例_宁夏回族自治区_{day}.bib"
+    assert response["Content-Disposition"].startswith("inline; ")
+
+
+def test_a_file_name_never_carries_what_a_file_system_refuses(seeded, client):
+    day = timezone.localdate().isoformat()
+    response = client.get("/cases/export.json", {"q": 'a/b:c*"养老"\t'})
+    assert _names(response)[0] == f"乡村公共服务案例_a-b-c-养老_{day}.json"
+    body(response)
+
+
+def test_json_meta_has_the_filters_in_words_beside_the_codes(seeded, client):
+    import json
+
+    data = json.loads(body(client.get("/cases/export.json?province=370000&theme=elderly-care")))
+    assert data["meta"]["filters"] == {"province": "370000", "theme": "elderly-care"}
+    assert data["meta"]["filters_in_words"] == {"省份": "山东省", "主题": "农村养老服务"}
+    assert data["meta"]["fields"]["region_code"]["header"] == "区划代码"
+
+
+@pytest.mark.parametrize(("fmt", "setting"), [("docx", "docx"), ("xlsx", "xlsx"), ("bib", "cite")])
+def test_a_list_beyond_its_formats_limit_is_refused_with_a_link_to_the_release(seeded, client, settings, fmt, setting):
+    from cases.models import Release
+
+    Release.objects.create(name="2026-11-30", library_version=7, case_count=45)
+    settings.EXPORT_LIMITS = {**settings.EXPORT_LIMITS, setting: 2}
+    path = f"/cases/cite.{fmt}" if fmt == "bib" else f"/cases/export.{fmt}"
+    assert client.get(path, {"province": "640000"}).status_code == 200  # two cases: within
+    response = client.get(path, {"province": "510000"})
+    html = response.content.decode()
+    assert response.status_code == 422
+    count = Case.objects.published().filter(province="510000").count()
+    assert f"当前列表共 {count} 个案例" in html and "最多 2 个" in html
+    assert "the Word export of a list is limited to 2 cases" in html or fmt != "docx"  # the format is named
+    assert 'href="/data/#release-2026-11-30"' in html and "最新数据发布 2026-11-30（v7，45 个案例）" in html
+    assert not ExportSlot.objects.exclude(holder="").exists()  # refused before taking a slot
+
+
+def test_csv_and_json_have_no_size_limit(seeded, client, settings):
+    settings.EXPORT_LIMITS = {**settings.EXPORT_LIMITS, "docx": 1, "xlsx": 1, "cite": 1}
+    for fmt in ("csv", "json"):
+        response = client.get(f"/cases/export.{fmt}")
+        assert response.status_code == 200
+        assert body(response).count(b"/cases/") >= Case.objects.published().count()
+
+
+def test_a_third_export_waits_while_two_are_running(seeded, client, two_slots):
+    first = client.get("/cases/export.csv")  # streams: its slot is held until it is closed
+    second = client.get("/cases/export.json")
+    assert first.status_code == second.status_code == 200
+    assert ExportSlot.objects.exclude(holder="").count() == 2
+
+    refused = client.get("/cases/export.xlsx?province=640000")
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "7"
+    assert "当前导出请求较多，请稍后再试" in refused.content.decode()
+    assert "Too many exports are running right now" in refused.content.decode()
+    assert client.get("/cases/export.docx?province=640000").status_code == 429
+    assert client.get("/cases/cite.ris?province=640000").status_code == 429
+
+    body(first)
+    close(first)  # as the WSGI server does after the last chunk
+    assert client.get("/cases/export.xlsx?province=640000").status_code == 200  # built: released at once
+    assert ExportSlot.objects.exclude(holder="").count() == 1
+    close(second)  # a client that went away before the end frees its slot too
+    assert ExportSlot.objects.exclude(holder="").count() == 0
+
+
+def test_the_limit_holds_across_workers_because_it_is_kept_in_the_database(seeded, two_slots):
+    # Two workers' slots are rows: a third take fails whoever asks.
+    first, second = limits.take(), limits.take()
+    with pytest.raises(limits.Busy):
+        limits.take()
+    second.release()
+    third = limits.take()
+    assert third.pk == second.pk and third.holder != second.holder
+    second.release()  # a late second release does not free the slot someone else now holds
+    assert ExportSlot.objects.get(pk=third.pk).holder == third.holder
+    first.release()
+    third.release()
+
+
+def test_a_slot_whose_worker_died_frees_itself_after_its_lease(seeded, two_slots):
+    limits.take(), limits.take()
+    dead = ExportSlot.objects.get(pool="export", number=1)
+    ExportSlot.objects.filter(pk=dead.pk).update(until=timezone.now() - timedelta(seconds=1))
+    assert limits.take().pk == dead.pk
+
+
+def test_no_export_runs_past_its_time(seeded, client, settings):
+    import glob
+    import tempfile
+
+    settings.EXPORT_SECONDS = -1  # already past
+    temporary = set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*"))
+    response = client.get("/cases/export.xlsx")
+    assert set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*")) <= temporary  # the unfinished sheet is gone
+    assert response.status_code == 503
+    assert "导出超时" in response.content.decode()
+    response = client.get("/cases/export.csv")
+    assert response.status_code == 200  # the header has gone out: the stream is cut, never complete
+    with pytest.raises(limits.TooLong):
+        body(response)
+    close(response)
+    assert not ExportSlot.objects.exclude(holder="").exists()
+
+
+def test_the_word_compilation_writes_its_filters_in_words(seeded, client):
+    import docx
+
+    response = client.get("/cases/export.docx", {"theme": "elderly-care", "province": "370000"})
+    text = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
+    assert text[1] == "共 1 个案例。筛选条件：省份：山东省；主题：农村养老服务。"
