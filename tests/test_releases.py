@@ -37,7 +37,7 @@ def test_a_release_holds_every_published_case_in_every_format(seeded, store):
     assert (release.case_count, release.library_version, release.library_epoch) == (
         published,
         state.version,
-        state.epoch,
+        str(state.epoch),
     )
     assert [f["format"] for f in release.files] == ["csv", "xlsx", "json", "datapackage"]
 
