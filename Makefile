@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install lint format regions vendor messages test-postgres clean bench
+.PHONY: run test install lint format regions vendor messages test-postgres clean bench eval-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,12 @@ clean:
 # Performance at library scale (issue 6): BENCH_CASES (100000) and BENCH_REQUESTS (200) per scenario.
 bench: install
 	$(BIN)/python bench/run.py
+
+# Search relevance on our own query set (fixtures/search_relevance.toml): nDCG@10 and empty pages by class,
+# on a fresh seeded SQLite library (tests/test_search_relevance.py pins the same scores on both databases).
+EVAL_DB := /tmp/eval-search-$(shell id -u).sqlite3
+eval-search: install
+	rm -f $(EVAL_DB)
+	DATABASE_URL=sqlite:///$(EVAL_DB) $(BIN)/python manage.py migrate -v0
+	DATABASE_URL=sqlite:///$(EVAL_DB) $(BIN)/python manage.py load_seeds
+	DATABASE_URL=sqlite:///$(EVAL_DB) $(BIN)/python manage.py eval_search $(if $(DETAILS),--details)
