@@ -27,7 +27,7 @@ def near_duplicates(title: str, text: str, exclude_pk: int | None = None, limit:
     same_title = list(queryset.filter(title=title.strip())[:CANDIDATES]) if title.strip() else []
     similar = []
     if query_tokens(title):
-        similar = list(queryset.search(title).order_by("-rank", "pk")[:CANDIDATES])
+        similar = list(queryset.search(title, literal=True).order_by("-rank", "pk")[:CANDIDATES])
     seen, out, mine = set(), [], shingles(text)
     for case in same_title + similar:
         if case.pk in seen:

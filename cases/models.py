@@ -180,12 +180,13 @@ class CaseQuerySet(models.QuerySet):
     def in_region(self, region: Region):
         return self.filter(models.Q(province=region) | models.Q(prefecture=region) | models.Q(county=region))
 
-    def search(self, query: str, places=()):
-        """Cases matching every word of ``query``; ``places``: (level, code) pairs the list is
-        also filtered by, which let PostgreSQL's index narrow the search (cases/search.py)."""
+    def search(self, query: str, places=(), literal: bool = False):
+        """Cases matching ``query``, best first by ``rank``; ``places``: (level, code) pairs the
+        list is also filtered by, which let PostgreSQL's index narrow the search; ``literal``:
+        the query's own words only, no places, pinyin or related terms (cases/search.py)."""
         from . import search
 
-        return search.apply(self, query, places)
+        return search.apply(self, query, places, literal=literal)
 
     def related_to(self, case: "Case", limit: int = 5, candidates: int = 200) -> list[int]:
         """Ids of published cases sharing its themes; among them, those sharing more
@@ -594,3 +595,32 @@ class ExportSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool} slot {self.number}"
+
+
+class Synonym(models.Model):
+    """A group of related words of the field (养老 敬老 老年人 …): a search for one also finds
+    the others, ranked below the word asked for.  Read at query time: no reindex needed."""
+
+    words = models.CharField(
+        _("相关词"),
+        max_length=300,
+        unique=True,
+        help_text=_(
+            "用空格分隔的一组同义词或相关词，如：改厕 厕所革命 户厕。搜索其中一个词时，也会找到含其他词的案例（排在后面）"
+        ),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["words"]
+        verbose_name = _("同义词组")
+        verbose_name_plural = _("同义词组")
+
+    def __str__(self) -> str:
+        return self.words
+
+    def save(self, *args, **kwargs):
+        from .vocabulary import clean_group
+
+        self.words = " ".join(clean_group(self.words))
+        super().save(*args, **kwargs)

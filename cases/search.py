@@ -1,34 +1,67 @@
-"""Chinese full-text search with one results contract on both databases.
+"""Chinese full-text search, best match first, with one results contract on both databases.
 
-Text is segmented by jieba (search mode, so 养老服务 is also 养老 and 服务)
-into space-separated tokens stored beside the case.  PostgreSQL keeps them as
-a stored ``tsvector`` in the ``simple`` configuration behind a GIN index;
-SQLite matches the same tokens as whole words.  Both require every query
-token and rank title matches above body matches.
+Text is segmented by jieba (search mode, so 养老服务 is also 养老 and 服务) into
+space-separated tokens stored beside the case.  PostgreSQL keeps them as a stored
+``tsvector`` in the ``simple`` configuration behind a GIN index; SQLite matches the
+same tokens as whole words.
+
+A query is first understood (``understand``): pinyin becomes the library's words
+(cases/vocabulary.py), a place name at the start of a phrase becomes a region filter
+(四川 养老 = 养老 within 四川省; two 宝山区 are asked about, not guessed), and each
+remaining word becomes a *concept*: the word itself, its parts (吃水难 → 吃水) and its
+related terms (Synonym groups), the latter two with lower weight.  Stop words
+(怎么, 如何, 难 …) weigh little and do not select cases on their own.
+
+A case is found when it holds any word of any concept (never an empty page when one
+occurs).  Its rank is in the spirit of BM25: per concept, the best of its words,
+weighted by rarity (idf) and by where the word is — the title (shorter titles
+count more), the summary, the text — with saturation; summed over concepts, and the
+案例 type above reports, policies and news.  The work is bounded at any library size:
+each word reads at most ``CANDIDATES`` postings of the index, both for the cases it
+brings and for counting its rarity.
 """
 
 from __future__ import annotations
 
 import html
-import logging
+import math
 import re
 import unicodedata
-from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-import jieba
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.conf import settings
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import Expression, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, FloatField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest, Length
 
+from . import vocabulary
 from .ingest.chinese import to_simplified
 
-jieba.setLogLevel(logging.WARNING)
 WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
-TITLE_WEIGHT = 10
 MAX_QUERY = 100  # characters of a query that are searched; the rest is ignored
+CANDIDATES = 3000  # postings read per word, for its cases and for its rarity
+MAX_WORDS = 24  # words of a query's concepts that are looked up (its own first)
+
+# How much a word weighs beside the word asked for.
+PART_WEIGHT = 0.6  # 吃水 of 吃水难
+RELATED_WEIGHT = 0.5  # 敬老院 for 养老 (a Synonym group)
+STOP_WEIGHT = 0.1
+# Where a word is: title (at the average title length), summary, anywhere in the case.
+TITLE, SUMMARY, TEXT = 3.0, 1.5, 1.0
+AVERAGE_TITLE, LENGTH_B = 22, 0.5  # title length normalisation, as BM25's b
+K1 = 1.2  # saturation: a word in every field counts less than three words
+DOC_TYPE_FACTOR = {"case": 1.0, "policy": 0.85, "report": 0.85, "commentary": 0.8, "news": 0.8}
+PHRASE_TITLE, PHRASE_SUMMARY = 2.0, 1.0  # the query's words side by side (乡村治理), as a share of its weight
+
+STOP_WORDS = frozenset(
+    """怎么 怎么办 怎样 如何 什么 哪些 哪里 哪个 为什么 为何 能否 是否 有没有
+    的 地 得 了 吗 呢 吧 啊 呀 和 与 及 或 是 在 有 把 被 让 给 对 从 到 也 都 就 很 太 最 更
+    没 没有 没人 不 不能 难 难题 问题 情况 办法 一些 这个 那个 这些 那些 我 我们 你 你们 他们 要 能 会 想 可以 好 人
+    请问 关于 相关 方面""".split()
+)
 
 
 def normalize(text: str) -> str:
@@ -42,108 +75,334 @@ def _keep(token: str) -> bool:
 
 def index_tokens(text: str) -> str:
     """The tokens of a text as stored for search: ' t1 t2 … ' (spaces at both ends)."""
-    tokens = [t.lower() for t in jieba.cut_for_search(normalize(text)) if _keep(t)]
+    tokens = [t.lower() for t in vocabulary.tokenizer().cut_for_search(normalize(text)) if _keep(t)]
     return f" {' '.join(tokens)} " if tokens else ""
 
 
 @lru_cache(maxsize=1024)
 def query_tokens(query: str) -> tuple[str, ...]:
     """The tokens a query asks for, in order, without repeats (traditional folded to simplified)."""
-    tokens = [t.lower() for t in jieba.cut(normalize(query)[:MAX_QUERY]) if _keep(t)]
+    tokens = [t.lower() for t in vocabulary.tokenizer().cut(normalize(query)[:MAX_QUERY]) if _keep(t)]
     return tuple(dict.fromkeys(tokens))
 
 
-def place_suggestion(query: str) -> tuple[str, str, str, str] | None:
-    """A place named in a query of several words (浙江 垃圾): (filter, code, name, the query without it).
+@lru_cache(maxsize=1024)
+def word_parts(token: str) -> tuple[str, ...]:
+    """The shorter words inside a token, as the index also holds them (吃水难 → 吃水)."""
+    return tuple(p for p in dict.fromkeys(vocabulary.tokenizer().cut_for_search(token)) if p != token and len(p) >= 2)
 
-    Only names that are unique in the gazetteer are suggested (there are two 宝山区).
-    """
-    from .models import Region
 
-    tokens = query_tokens(query)
-    if len(tokens) < 2:
-        return None
-    suffixes = ("", "省", "市", "自治区", "县", "区")
-    candidates = {token + suffix: token for token in tokens for suffix in suffixes}
-    regions = list(Region.objects.filter(name__in=candidates).order_by("code"))
-    unique = Counter(r.name for r in regions)
+# ---- understanding a query ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    weight: float
+
+
+@dataclass
+class Concept:
+    token: str
+    stop: bool
+    words: list[Word]
+
+
+@dataclass(frozen=True)
+class Place:
+    said: str  # as typed (河源)
+    level: str
+    code: str
+    name: str  # 河源市
+
+
+@dataclass
+class Understood:
+    query: str
+    text: str = ""  # the words searched, places and pinyin resolved
+    concepts: list[Concept] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    ambiguous: list[tuple[str, list[Place]]] = field(default_factory=list)  # 宝山区: which one?
+    pinyin: list[tuple[str, str]] = field(default_factory=list)  # (yanglao, 养老)
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.concepts)
+
+    @property
+    def weighted_words(self) -> dict[str, float]:
+        """Every word looked for, with the highest weight it has in any concept."""
+        out: dict[str, float] = {}
+        for concept in self.concepts:
+            factor = STOP_WEIGHT if concept.stop else 1.0
+            for w in concept.words:
+                out[w.text] = max(out.get(w.text, 0.0), w.weight * factor)
+        return out
+
+    def without_places(self) -> str:
+        """The query with the place names taken out (a removed place chip)."""
+        text = self.query
+        for place in self.places:
+            text = text.replace(place.said, " ")
+        return " ".join(text.split())
+
+
+PINYIN_RUN = re.compile(r"[a-z]+(?:[\s']+[a-z]+)*")
+
+
+def _resolve_pinyin(text: str, notes: list) -> str:
+    def replace(m):
+        run = m.group()
+        found = vocabulary.from_pinyin(run)
+        if found:
+            notes.append((run, found[0]))
+            return f" {' '.join(found)} "
+        parts = []
+        for letters in run.split():
+            words = vocabulary.from_pinyin(letters)
+            if words:
+                notes.append((letters, words[0]))
+            parts.append(" ".join(words) if words else letters)
+        return f" {' '.join(parts)} "
+
+    if not re.search(r"[a-z]{2}", text):
+        return text
+    return PINYIN_RUN.sub(replace, text)
+
+
+def _places(segment: str) -> tuple[list[tuple[str, list[str]]], str]:
+    """Place names at the start of a phrase (四川养老 → 四川 | 养老): [(said, codes)], the rest."""
+    gz = gazetteer()
+    found = []
+    scope = None
+    while len(segment) >= 2:
+        for length in range(min(len(segment), 12), 1, -1):
+            said = segment[:length]
+            codes = list(dict.fromkeys(gz.full.get(said, []) + gz.stems.get(said, [])))
+            if scope:
+                codes = [c for c in codes if gz.is_within(c, scope) and c != scope] or []
+            if codes:
+                break
+        else:
+            break
+        found.append((said, codes))
+        segment = segment[length:]
+        if len(codes) == 1:
+            scope = codes[0]
+    return found, segment
+
+
+def _prefer_higher(places: list[Place]) -> list[Place]:
+    """河南 is 河南省 before 河南蒙古族自治县: one place above all others with the name is meant;
+    same-level namesakes (two 宝山区) stay a question."""
+    order = ("province", "prefecture", "county")
+    top = min((order.index(p.level) for p in places), default=0)
+    highest = [p for p in places if order.index(p.level) == top]
+    return highest if len(highest) == 1 else places
+
+
+@lru_cache(maxsize=1)
+def gazetteer():
+    from .ingest.regions import load_gazetteer
+
+    return load_gazetteer(str(settings.REGIONS_FIXTURE))
+
+
+def understand(query: str, literal: bool = False) -> Understood:
+    """What a query asks for.  ``literal``: its words only (no places, pinyin or related terms)."""
+    out = Understood(query)
+    text = normalize(query)[:MAX_QUERY].lower()
+    if not literal:
+        text = _resolve_pinyin(text, out.pinyin)
+        gz = gazetteer()
+        kept = []
+        for segment in text.split():
+            found, rest = _places(segment)
+            for said, codes in found:
+                places = _prefer_higher([Place(said, gz.places[c].level, c, gz.places[c].name) for c in codes])
+                if len(places) == 1:
+                    out.places.append(places[0])
+                else:
+                    out.ambiguous.append((said, places))
+                    kept.append(said)  # searched as a word until the user chooses
+            kept.append(rest)
+        text = " ".join(t for t in kept if t)
+    out.text = text
+    tokens = list(dict.fromkeys(t.lower() for t in vocabulary.tokenizer().cut(text) if _keep(t)))
+    parts = {t: word_parts(t) for t in tokens}
+    related = {} if literal else vocabulary.related(list(dict.fromkeys([*tokens, *sum(parts.values(), ())])))
     for token in tokens:
-        for region in regions:
-            if candidates[region.name] == token and unique[region.name] == 1:
-                rest = " ".join(t for t in tokens if t != token)
-                return region.level, region.code, region.name, rest
-    return None
+        words = {token: 1.0}
+        for part in parts[token]:
+            words.setdefault(part, PART_WEIGHT)
+        if not literal:
+            for word in sorted(related.get(token, ())):
+                words.setdefault(word, RELATED_WEIGHT)
+            for part in parts[token]:
+                for word in sorted(related.get(part, ())):
+                    words.setdefault(word, RELATED_WEIGHT * PART_WEIGHT)
+        ranked = sorted(words.items(), key=lambda kv: -kv[1])[:MAX_WORDS]
+        out.concepts.append(Concept(token, token in STOP_WORDS, [Word(w, weight) for w, weight in ranked]))
+    if out.concepts and all(c.stop for c in out.concepts):
+        for concept in out.concepts:
+            concept.stop = False  # a query of stop words only searches them
+    return out
 
 
-class StoredVector(Expression):
-    """The case's stored ``search_vector`` column (PostgreSQL only, migration 0012), named
-    through the query's own alias of the case table, so that it also works in a subquery."""
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+# ---- the database side --------------------------------------------------------------------------
 
 
-class WordsInPlaces(SearchQuery):
-    """``to_tsquery('simple', words) && 'province:330000' & …``: the words, parsed as the
-    stored tokens were, and the place lexemes that the stored vector holds for a case's
-    places (migration 0014), taken as they are (the parser would split them at the colon).
-    No query token can spell a place lexeme: tokens never hold a colon."""
-
-    def __init__(self, words: str, places=()):
-        super().__init__(words, search_type="raw", config="simple")
-        self.places = " & ".join(f"'{level}:{code}'" for level, code in places if str(code).isdigit())
-
-    def as_sql(self, compiler, connection, function=None, template=None):
-        sql, params = super().as_sql(compiler, connection, function, template)
-        if not self.places:
-            return sql, params
-        return f"({sql} && %s::tsquery)", [*params, self.places]
+def _quote_lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def apply(queryset, query: str, places=()):
-    """Cases matching every token of ``query``, annotated with ``rank``.
-
-    ``places``: the (level, code) pairs that the list is also filtered by.  On
-    PostgreSQL they join the words in the index lookup, so that a common word
-    within one province reads that province's postings, not the whole library's.
-
-    The rank is the same on both databases and cheap at any size: a token in
-    the title weighs TITLE_WEIGHT, one only in the text 1.  (ts_rank would
-    read every matching row's whole tsvector: 320 ms for 23,000 matches.)"""
-    tokens = query_tokens(query)
-    if not tokens:
-        return queryset.annotate(rank=Value(0, output_field=IntegerField()))
+def _match_sql(word: str, places=()) -> tuple[str, list]:
+    """SQL selecting the ids of cases holding ``word`` (at most CANDIDATES of them)."""
+    table = connection.ops.quote_name("cases_case")
     if connection.vendor == "postgresql":
-        # The stored vector has the GIN index (migration 0012).
-        ts_query = WordsInPlaces(" & ".join(tokens), places)
-        queryset = queryset.alias(search=StoredVector()).filter(search=ts_query)
-    else:
-        for token in tokens:
-            queryset = queryset.filter(Q(search_title__contains=f" {token} ") | Q(search_body__contains=f" {token} "))
-    rank = sum(
-        (When_(When(search_title__contains=f" {t} ", then=Value(TITLE_WEIGHT)), default=Value(1)) for t in tokens),
-        start=Value(0),
+        lexemes = [_quote_lexeme(word), *(f"'{level}:{code}'" for level, code in places if str(code).isdigit())]
+        # The place lexemes (migration 0014) let GIN skip a common word's postings outside the place.
+        return (
+            f"SELECT id FROM {table} WHERE search_vector @@ %s::tsquery LIMIT {CANDIDATES}",
+            [" & ".join(lexemes)],
+        )
+    like = "% " + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %"
+    return (
+        f"SELECT id FROM {table} WHERE search_title LIKE %s ESCAPE '\\' OR search_body LIKE %s ESCAPE '\\' "
+        f"LIMIT {CANDIDATES}",
+        [like, like],
     )
-    return queryset.annotate(rank=Coalesce(rank, Value(0), output_field=IntegerField()))
 
 
-def highlight(text: str, query: str, width: int = 120) -> str:
-    """An HTML-escaped snippet of ``text`` around the first match, with matches in <mark>."""
-    tokens = sorted(query_tokens(query), key=len, reverse=True)
+def rarity(words: list[str], places=()) -> dict[str, float]:
+    """idf of each word, from its (capped) number of cases in the library: one statement."""
+    if not words:
+        return {}
+    selects, params = [], []
+    for word in words:
+        sql, p = _match_sql(word, places)
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) m)")
+        params += p
+    table = connection.ops.quote_name("cases_case")
+    selects.append(f"(SELECT COUNT(*) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        *found, total = cursor.fetchone()
+    total = max(total, 1)
+    return {w: math.log(1 + (total - df + 0.5) / (df + 0.5)) for w, df in zip(words, found, strict=True)}
+
+
+def _field_score(word: str, places) -> ExpressionWrapper:
+    """Where ``word`` is in a case, saturated: 0 when absent."""
+    sql, params = _match_sql(word, places)
+    title = ExpressionWrapper(
+        Value(TITLE) / (Value(1 - LENGTH_B) + Value(LENGTH_B) * Length("title") / Value(float(AVERAGE_TITLE))),
+        output_field=FloatField(),
+    )
+    f = (
+        When_(When(search_title__contains=f" {word} ", then=title), default=Value(0.0), output_field=FloatField())
+        + When_(When(summary__icontains=word, then=Value(SUMMARY)), default=Value(0.0), output_field=FloatField())
+        + When_(When(pk__in=RawSQL(sql, params), then=Value(TEXT)), default=Value(0.0), output_field=FloatField())
+    )
+    return ExpressionWrapper(f * Value(K1 + 1) / (f + Value(K1)), output_field=FloatField())
+
+
+def apply(queryset, query: str, places=(), literal: bool = False):
+    """Cases holding any word of ``query``'s concepts, annotated with ``rank``, within the
+    places the query names.  ``places``: the (level, code) pairs that the list is also
+    filtered by (they narrow the index lookup on PostgreSQL)."""
+    understood = understand(query, literal=literal)
+    for place in understood.places:
+        queryset = queryset.filter(**{place.level: place.code})
+    places = [*places, *((p.level, p.code) for p in understood.places)]
+    if not understood.concepts:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    selecting = [c for c in understood.concepts if not c.stop]
+    words = list(dict.fromkeys(w.text for c in understood.concepts for w in c.words))
+    idf = rarity(words, places)
+    found = [w.text for c in selecting for w in c.words if idf[w.text] > 0]
+    union = " UNION ".join(f"SELECT id FROM ({_match_sql(w, places)[0]}) s{i}" for i, w in enumerate(found))
+    params = sum((_match_sql(w, places)[1] for w in found), [])
+    if not union:
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    queryset = queryset.filter(pk__in=RawSQL(union, params))
+    rank = Value(0.0)
+    for concept in understood.concepts:
+        # Its parts together stand for a compound (防止 + 返贫 for 防止返贫); each related word alone.
+        score = {w.text: Value(w.weight * idf[w.text]) * _field_score(w.text, places) for w in concept.words}
+        parts = [score[w.text] for w in concept.words if w.weight == PART_WEIGHT]
+        alone = [score[w.text] for w in concept.words if w.weight != PART_WEIGHT]
+        if parts:
+            alone.append(sum(parts[1:], parts[0]))
+        best = alone[0] if len(alone) == 1 else Greatest(*alone)
+        rank = rank + Value(STOP_WEIGHT if concept.stop else 1.0) * best
+    selecting_tokens = [c.token for c in selecting]
+    if len(selecting_tokens) >= 2 and (phrase := "".join(selecting_tokens)) in understood.text.replace(" ", ""):
+        weight = sum(idf[t] for t in selecting_tokens) / len(selecting_tokens)
+        rank = rank + Value(weight) * (
+            When_(
+                When(title__icontains=phrase, then=Value(PHRASE_TITLE)), default=Value(0.0), output_field=FloatField()
+            )
+            + When_(
+                When(summary__icontains=phrase, then=Value(PHRASE_SUMMARY)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+    factor = When_(
+        *(When(doc_type=code, then=Value(f)) for code, f in DOC_TYPE_FACTOR.items()),
+        default=Value(0.8),
+        output_field=FloatField(),
+    )
+    return queryset.annotate(rank=ExpressionWrapper(rank * factor, output_field=FloatField()))
+
+
+# ---- snippets -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _snippet_words(query: str, _minute: int) -> tuple[tuple[str, float], ...]:
+    return tuple(understand(query).weighted_words.items()) if query else ()
+
+
+def snippet_words(query: str) -> dict[str, float]:
+    """The query's weighted words for the snippets of a page's cards: looked up once a minute per
+    query and process, not once per card."""
+    import time
+
+    return dict(_snippet_words(query, int(time.time() // 60)))
+
+
+SENTENCE = re.compile(r"[^。！？；\n]*[。！？；\n]?")
+
+
+def highlight(text: str, query: str, width: int = 120, words: dict[str, float] | None = None) -> str:
+    """An HTML-escaped snippet of ``text``: the passage holding most of the query's weight
+    (its words and their related terms), with them in <mark>."""
     if not text:
         return ""
+    if words is None:
+        words = understand(query).weighted_words if query else {}
+    words = {normalize(w).lower(): weight for w, weight in words.items() if w}
+    lowered = text.lower()
     start = 0
-    if tokens:
-        positions = [p for t in tokens if (p := text.lower().find(t)) != -1]
-        if positions:
-            start = max(0, min(positions) - width // 4)
+    if words:
+        best = (0.0, 0)
+        for m in SENTENCE.finditer(text):
+            if not m.group().strip():
+                continue
+            window = lowered[m.start() : m.start() + width]
+            score = sum(weight for w, weight in words.items() if w in window)
+            if score > best[0]:
+                best = (score, m.start())
+        start = best[1]
+        if start and start < width // 4:
+            start = 0
     snippet = text[start : start + width]
     escaped = html.escape(snippet)
-    if tokens:
-        pattern = re.compile("|".join(re.escape(html.escape(t)) for t in tokens), re.IGNORECASE)
+    if words:
+        ordered = sorted(words, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(html.escape(w)) for w in ordered), re.IGNORECASE)
         escaped = pattern.sub(lambda m: f"<mark>{m.group()}</mark>", escaped)
     prefix = "…" if start else ""
     suffix = "…" if start + width < len(text) else ""

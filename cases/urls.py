@@ -6,6 +6,7 @@ from .feeds import CaseFeed
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
+    path("cases/suggest/", views.suggest, name="suggest"),
     re_path(r"^cases/export\.(?P<fmt>csv|xlsx|json)$", views.case_export, name="case_export"),
     path("cases/export/fields", views.export_fields, name="export_fields"),
     re_path(r"^cases/cite\.(?P<ext>txt|bib|ris)$", views.list_citations, name="list_citations"),

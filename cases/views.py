@@ -19,11 +19,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from . import citations, documents, export, limits, pagecache
+from . import citations, documents, export, limits, pagecache, search
 from .facets import active_filters, counts, facets
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
 from .models import Case, Region, Source, Theme
-from .search import place_suggestion
+from .suggest import alternatives, suggestions, understood_help
 
 PAGE_SIZE = 20
 
@@ -59,29 +59,24 @@ def case_list(request):
     paginator.count = counted["total"]  # counted with the facets: not counted again
     case_filter.narrow_choices()
     context = {
+        "understood": understood_help(request.GET),
+        "alternatives": alternatives(request.GET, counted["total"]),
         "filter": case_filter,
         "page": paginator.get_page(request.GET.get("page")),
         "facets": facets(case_filter.qs, request.GET, counted),
         "chips": active_filters(case_filter, request.GET),
         "ignored": ignored_filters(case_filter),
-        "suggestion": _place_suggestion(request.GET),
         "query": request.GET.get("q", ""),
     }
     return render(request, "cases/case_list.html", context)
 
 
-def _place_suggestion(params) -> dict | None:
-    """A link to the same search within the place its words name (浙江 垃圾 → 浙江省, 垃圾)."""
-    query = params.get("q", "")
-    found = place_suggestion(query) if query and not params.get("province") else None
-    if found is None:
-        return None
-    level, code, name, rest = found
-    params = params.copy()
-    params.pop("page", None)
-    params[level] = code
-    params["q"] = rest
-    return {"name": name, "rest": rest, "url": "?" + params.urlencode()}
+@require_GET
+def suggest(request):
+    """As-you-type suggestions for the search box (static/js/suggest.js): words and places with counts."""
+    return JsonResponse(
+        suggestions(request.GET.get("q", "")[: search.MAX_QUERY]), json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_GET

@@ -1,8 +1,6 @@
-import re
-
 from django import template
 
-from ..search import query_tokens
+from ..search import highlight, snippet_words
 
 register = template.Library()
 WIDTH = 120
@@ -10,13 +8,6 @@ WIDTH = 120
 
 @register.filter
 def snippet(text: str, query: str) -> list[tuple[str, bool]]:
-    """(piece, matched) pieces of about WIDTH characters of ``text`` around the first match
-    of the query's words: the template marks the matched pieces (autoescaped like any text)."""
-    text = text or ""
-    tokens = sorted(query_tokens(query or ""), key=len, reverse=True)
-    positions = [p for t in tokens if (p := text.lower().find(t)) != -1]
-    start = max(0, min(positions) - WIDTH // 4) if positions else 0
-    window = text[start : start + WIDTH]
-    pieces = re.split(f"({'|'.join(map(re.escape, tokens))})", window, flags=re.IGNORECASE) if tokens else [window]
-    parts = [(piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece]
-    return [("…", False)] * bool(start) + parts + [("…", False)] * (start + WIDTH < len(text))
+    """(piece, matched) pieces of about WIDTH characters of ``text``: the passage holding most of
+    the query's weight (cases/search.py); the template marks the matched pieces (autoescaped)."""
+    return highlight(text or "", query or "", width=WIDTH, words=snippet_words(query or ""))
