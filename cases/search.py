@@ -23,7 +23,6 @@ brings and for counting its rarity.
 
 from __future__ import annotations
 
-import html
 import math
 import re
 import unicodedata
@@ -176,9 +175,14 @@ def _places(segment: str) -> tuple[list[tuple[str, list[str]]], str]:
     found = []
     scope = None
     while len(segment) >= 2:
+        # A place ends where a word ends: 互助养老 is a word, not 互助县 + 养老.
+        ends, at = set(), 0
+        for token in vocabulary.tokenizer().cut(segment):
+            at += len(token)
+            ends.add(at)
         for length in range(min(len(segment), 12), 1, -1):
             said = segment[:length]
-            codes = list(dict.fromkeys(gz.full.get(said, []) + gz.stems.get(said, [])))
+            codes = list(dict.fromkeys(gz.full.get(said, []) + gz.stems.get(said, []))) if length in ends else []
             if scope:
                 codes = [c for c in codes if gz.is_within(c, scope) and c != scope] or []
             if codes:
@@ -376,11 +380,12 @@ def snippet_words(query: str) -> dict[str, float]:
 SENTENCE = re.compile(r"[^。！？；\n]*[。！？；\n]?")
 
 
-def highlight(text: str, query: str, width: int = 120, words: dict[str, float] | None = None) -> str:
-    """An HTML-escaped snippet of ``text``: the passage holding most of the query's weight
-    (its words and their related terms), with them in <mark>."""
+def highlight(text: str, query: str, width: int = 120, words: dict[str, float] | None = None) -> list[tuple[str, bool]]:
+    """The passage of ``text`` holding most of the query's weight (its words and their related
+    terms), as (text, marked) parts: the template escapes them and marks the matches, so that
+    no case text is ever passed through as markup."""
     if not text:
-        return ""
+        return []
     if words is None:
         words = understand(query).weighted_words if query else {}
     words = {normalize(w).lower(): weight for w, weight in words.items() if w}
@@ -395,15 +400,20 @@ def highlight(text: str, query: str, width: int = 120, words: dict[str, float] |
             score = sum(weight for w, weight in words.items() if w in window)
             if score > best[0]:
                 best = (score, m.start())
-        start = best[1]
-        if start and start < width // 4:
-            start = 0
+        start = best[1] if best[1] >= width // 4 else 0
     snippet = text[start : start + width]
-    escaped = html.escape(snippet)
+    parts: list[tuple[str, bool]] = [("…", False)] if start else []
     if words:
-        ordered = sorted(words, key=len, reverse=True)
-        pattern = re.compile("|".join(re.escape(html.escape(w)) for w in ordered), re.IGNORECASE)
-        escaped = pattern.sub(lambda m: f"<mark>{m.group()}</mark>", escaped)
-    prefix = "…" if start else ""
-    suffix = "…" if start + width < len(text) else ""
-    return prefix + escaped + suffix
+        pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+        at = 0
+        for m in pattern.finditer(snippet):
+            if m.start() > at:
+                parts.append((snippet[at : m.start()], False))
+            parts.append((m.group(), True))
+            at = m.end()
+        snippet = snippet[at:]
+    if snippet:
+        parts.append((snippet, False))
+    if start + width < len(text):
+        parts.append(("…", False))
+    return parts

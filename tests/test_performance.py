@@ -18,7 +18,7 @@ PAGES = [
     "/cases/?province=510000&theme=education&year_min=2015&year_max=2020",
     "/cases/?q=养老",
     "/cases/?q=农村+养老",
-    "/cases/?q=养老&province=330000",
+    "/cases/?q=农村&province=330000",  # many results on both sizes (few would add the alternatives)
     "/stats/",
     "/api/cases/?province=330000",
     "/api/facets/?theme=education",
