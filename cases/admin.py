@@ -23,7 +23,7 @@ from taggit.models import Tag
 from . import admin_import, history, workflow
 from .duplicates import near_duplicates
 from .ingest.controls import strip_controls
-from .models import Case, Keyword, Region, Source, StaleEdit, Theme, one_record
+from .models import Case, Keyword, Region, Source, StaleEdit, Synonym, Theme, one_record
 from .quality import FLAGS, blocking, live_flags
 from .search import normalize
 
@@ -677,3 +677,11 @@ class CaseAdmin(SimpleHistoryAdmin):
             "can_restore": self.has_delete_permission(request),
         }
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Related-term groups of the search (fixtures/search/synonyms.txt is the reviewed start)."""
+
+    list_display = ["words", "note"]
+    search_fields = ["words", "note"]

@@ -160,7 +160,10 @@ def alternatives(params: QueryDict, total: int) -> dict:
         wider.pop("page", None)
         count = CaseFilter(wider, queryset=Case.objects.published()).qs.count()
         if count:
-            out["wider"] = {"dropped": narrowest, "count": count, "url": "?" + wider.urlencode()}
+            value = params.get(narrowest)
+            place = search.gazetteer().places.get(value) if narrowest in ("province", "prefecture", "county") else None
+            label = place.name if place else value
+            out["wider"] = {"dropped": label, "count": count, "url": "?" + wider.urlencode()}
     anywhere = Case.objects.published().search(query)
     themes = (
         Theme.objects.filter(case__in=anywhere.values("pk")).annotate(n=Count("case")).order_by("-n", "position")[:4]

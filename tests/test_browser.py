@@ -55,6 +55,10 @@ def library(transactional_db):
         importlib.import_module("cases.migrations.0002_themes").create(apps, None)
     if not Case.objects.exists():
         load_files(sorted(SOURCES.glob("*.txt")))
+    from cases.models import Synonym
+    from cases.vocabulary import load_synonyms
+
+    load_synonyms(Synonym)  # the related-term groups, also made by a data migration
     from cases.roles import sync_roles
 
     sync_roles()  # the editors' groups, also made by a data migration
@@ -288,3 +292,56 @@ def test_an_editor_imports_a_document_and_a_reviewer_publishes_it(browser, live_
     page.wait_for_url("**/cases/?q=*")
     assert page.locator(".case-card h3").first.inner_text() == title
     shot(page, "public-6-search")
+
+
+SCREENS = Path("/work/wt/_notes/screens")  # for the issue's closing note, when run in the team's checkout
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def test_typing_in_the_search_box_suggests_words_and_places(page, live_server, library):
+    page.goto(live_server.url + "/")
+    box = page.locator("header input[name=q]")
+    box.press_sequentially("留守", delay=50)
+    suggestions = page.locator("#search-suggestions")
+    suggestions.locator("a").first.wait_for()
+    expect(suggestions.locator("a").first).to_have_text("留守3")  # the word and its count
+    shot(page, "search-suggestions")
+    if SCREENS.parent.exists():
+        SCREENS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENS / "h-search-suggestions.png"))
+    suggestions.locator("a", has_text="留守儿童").click()
+    page.wait_for_url("**/cases/?q=*")
+    expect(page.locator(".case-card h3").first).to_contain_text("留守儿童")
+    assert all(url.startswith(live_server.url) for url in page.requests)
+
+
+def test_a_search_without_results_shows_the_alternatives(page, live_server, library):
+    page.goto(live_server.url + "/cases/?q=" + "厕所" + "&province=510000")
+    expect(page.locator("#total")).to_have_text("0")
+    alternatives = page.locator("#alternatives")
+    expect(alternatives).to_contain_text("去掉筛选条件“四川省”，有 3 个案例")
+    expect(alternatives).to_contain_text("相关主题：")
+    shot(page, "search-alternatives")
+    if SCREENS.parent.exists():
+        SCREENS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENS / "h-search-zero-results.png"), full_page=True)
+    alternatives.get_by_role("link", name="3 个案例").click()
+    expect(page.locator("#total")).to_have_text("3")
+
+
+def test_a_place_and_a_topic_become_a_removable_chip(page, live_server, library):
+    page.goto(live_server.url + "/cases/?q=" + "四川 养老")
+    chip = page.get_by_role("link", name="移除 四川省")
+    expect(chip).to_be_visible()
+    if SCREENS.parent.exists():
+        SCREENS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENS / "h-search-place-chip.png"), full_page=True)
+    before = int(page.locator("#total").inner_text())
+    chip.click()
+    expect(page.locator("header input[name=q]")).to_have_value("养老")
+    assert int(page.locator("#total").inner_text()) > before
