@@ -386,7 +386,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         if not search_term.strip():
             return queryset, False
         by_slug = queryset.filter(slug=search_term.strip())
-        matches = queryset.search(search_term).values("pk")
+        matches = queryset.search(search_term, literal=True).values("pk")
         return queryset.filter(Q(pk__in=matches) | Q(pk__in=by_slug.values("pk"))), False
 
     # -- form

@@ -183,7 +183,8 @@ class CaseQuerySet(models.QuerySet):
     def search(self, query: str, places=(), literal: bool = False):
         """Cases matching ``query``, best first by ``rank``; ``places``: (level, code) pairs the
         list is also filtered by, which let PostgreSQL's index narrow the search; ``literal``:
-        the query's own words only, no places, pinyin or related terms (cases/search.py)."""
+        the query's own words only, every one of them, no places, pinyin or related terms
+        (the editors' lookups; cases/search.py)."""
         from . import search
 
         return search.apply(self, query, places, literal=literal)

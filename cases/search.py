@@ -31,29 +31,27 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case as When_
-from django.db.models import ExpressionWrapper, FloatField, Value, When
+from django.db.models import Expression, FloatField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest, Length
 
 from . import vocabulary
 from .ingest.chinese import to_simplified
 
 WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 MAX_QUERY = 100  # characters of a query that are searched; the rest is ignored
-CANDIDATES = 3000  # postings read per word, for its cases and for its rarity
-MAX_WORDS = 24  # words of a query's concepts that are looked up (its own first)
+CANDIDATES = 600  # postings read per word, for its cases and for its rarity
+MAX_WORDS = 12  # words of a concept whose rarity is looked up (the word asked for first)
+MAX_RELATED = 4  # related words of a concept that select and rank cases: the most specific ones
 
 # How much a word weighs beside the word asked for.
 PART_WEIGHT = 0.6  # 吃水 of 吃水难
 RELATED_WEIGHT = 0.5  # 敬老院 for 养老 (a Synonym group)
 STOP_WEIGHT = 0.1
 # Where a word is: title (at the average title length), summary, anywhere in the case.
-TITLE, SUMMARY, TEXT = 3.0, 1.5, 1.0
-AVERAGE_TITLE, LENGTH_B = 22, 0.5  # title length normalisation, as BM25's b
+TITLE, TEXT = 3.0, 1.0
 K1 = 1.2  # saturation: a word in every field counts less than three words
 DOC_TYPE_FACTOR = {"case": 1.0, "policy": 0.85, "report": 0.85, "commentary": 0.8, "news": 0.8}
-PHRASE_TITLE, PHRASE_SUMMARY = 2.0, 1.0  # the query's words side by side (乡村治理), as a share of its weight
+PHRASE_TITLE = 2.0  # the query's words side by side in the title (乡村治理), as a share of their weight
 
 STOP_WORDS = frozenset(
     """怎么 怎么办 怎样 如何 什么 哪些 哪里 哪个 为什么 为何 能否 是否 有没有
@@ -213,7 +211,8 @@ def gazetteer():
 
 
 def understand(query: str, literal: bool = False) -> Understood:
-    """What a query asks for.  ``literal``: its words only (no places, pinyin or related terms)."""
+    """What a query asks for.  ``literal``: its words only (no places, pinyin or related terms),
+    every one of them required (see ``apply``)."""
     out = Understood(query)
     text = normalize(query)[:MAX_QUERY].lower()
     if not literal:
@@ -278,10 +277,11 @@ def _match_sql(word: str, places=()) -> tuple[str, list]:
     )
 
 
-def rarity(words: list[str], places=()) -> dict[str, float]:
-    """idf of each word, from its (capped) number of cases in the library: one statement."""
+def rarity(words: list[str], places=()) -> tuple[dict[str, float], dict[str, int]]:
+    """idf of each word, from its (capped) number of cases in the library, and that number,
+    within ``places``: one statement."""
     if not words:
-        return {}
+        return {}, {}
     selects, params = [], []
     for word in words:
         sql, p = _match_sql(word, places)
@@ -293,22 +293,62 @@ def rarity(words: list[str], places=()) -> dict[str, float]:
         cursor.execute("SELECT " + ", ".join(selects), params)
         *found, total = cursor.fetchone()
     total = max(total, 1)
-    return {w: math.log(1 + (total - df + 0.5) / (df + 0.5)) for w, df in zip(words, found, strict=True)}
+    idf = {w: math.log(1 + (total - df + 0.5) / (df + 0.5)) for w, df in zip(words, found, strict=True)}
+    return idf, dict(zip(words, found, strict=True))
 
 
-def _field_score(word: str, places) -> ExpressionWrapper:
-    """Where ``word`` is in a case, saturated: 0 when absent."""
-    sql, params = _match_sql(word, places)
-    title = ExpressionWrapper(
-        Value(TITLE) / (Value(1 - LENGTH_B) + Value(LENGTH_B) * Length("title") / Value(float(AVERAGE_TITLE))),
-        output_field=FloatField(),
+def _most_specific(concept: Concept, found: dict[str, int]) -> set[str]:
+    """The concept's related words that some case holds, the rarest MAX_RELATED of them."""
+    related = [w.text for w in concept.words if w.weight < PART_WEIGHT and found[w.text]]
+    return set(sorted(related, key=lambda w: (found[w], w))[:MAX_RELATED])
+
+
+class Rank(Expression):
+    """The rank of a case, as one SQL expression in double precision over the case's own row:
+    title tokens (inline) and the membership of its id in each word's (bounded, hashed)
+    candidate set; no long text is read.  Columns are named through the query's own alias of
+    the case table, so that it also works in a subquery."""
+
+    output_field = FloatField()
+
+    def __init__(self, template: str, params: list):
+        super().__init__()
+        self.template, self.params = template, params
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.replace("{t}", alias), list(self.params)
+
+
+def _number(x: float) -> str:
+    return f"{x!r}::float8" if connection.vendor == "postgresql" else repr(float(x))
+
+
+def _saturated(tf: float) -> float:
+    return tf * (K1 + 1) / (tf + K1)
+
+
+def _word_sql(word: str, weight: float, places) -> tuple[str, list]:
+    """weight × saturation of where ``word`` is: in the title (TITLE) and anywhere (TEXT)."""
+    pool, params = _match_sql(word, places)
+    both, title_only, text = (_number(weight * _saturated(tf)) for tf in (TITLE + TEXT, TITLE, TEXT))
+    sql = (
+        f"(CASE WHEN {{t}}.search_title LIKE %s ESCAPE '\\' "
+        f"THEN (CASE WHEN {{t}}.id IN ({pool}) THEN {both} ELSE {title_only} END) "
+        f"ELSE (CASE WHEN {{t}}.id IN ({pool}) THEN {text} ELSE {_number(0)} END) END)"
     )
-    f = (
-        When_(When(search_title__contains=f" {word} ", then=title), default=Value(0.0), output_field=FloatField())
-        + When_(When(summary__icontains=word, then=Value(SUMMARY)), default=Value(0.0), output_field=FloatField())
-        + When_(When(pk__in=RawSQL(sql, params), then=Value(TEXT)), default=Value(0.0), output_field=FloatField())
-    )
-    return ExpressionWrapper(f * Value(K1 + 1) / (f + Value(K1)), output_field=FloatField())
+    return sql, [_like(word), *params, *params]
+
+
+def _like(word: str, spaced: bool = True) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"% {escaped} %" if spaced else f"%{escaped}%"
+
+
+def _greatest(parts: list[str]) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return ("GREATEST(" if connection.vendor == "postgresql" else "MAX(") + ", ".join(parts) + ")"
 
 
 def apply(queryset, query: str, places=(), literal: bool = False):
@@ -321,44 +361,50 @@ def apply(queryset, query: str, places=(), literal: bool = False):
     places = [*places, *((p.level, p.code) for p in understood.places)]
     if not understood.concepts:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    selecting = [c for c in understood.concepts if not c.stop]
     words = list(dict.fromkeys(w.text for c in understood.concepts for w in c.words))
-    idf = rarity(words, places)
-    found = [w.text for c in selecting for w in c.words if idf[w.text] > 0]
-    union = " UNION ".join(f"SELECT id FROM ({_match_sql(w, places)[0]}) s{i}" for i, w in enumerate(found))
-    params = sum((_match_sql(w, places)[1] for w in found), [])
-    if not union:
+    idf, found_anywhere = rarity(words, places)
+    selecting = [
+        w.text
+        for c in understood.concepts
+        if not c.stop
+        for w in c.words
+        if found_anywhere[w.text] and (w.weight >= PART_WEIGHT or w.text in _most_specific(c, found_anywhere))
+    ]
+    if not selecting:
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    queryset = queryset.filter(pk__in=RawSQL(union, params))
-    rank = Value(0.0)
+    union = " UNION ".join(f"SELECT id FROM ({_match_sql(w, places)[0]}) s{i}" for i, w in enumerate(selecting))
+    queryset = queryset.filter(pk__in=RawSQL(union, sum((_match_sql(w, places)[1] for w in selecting), [])))
+    if literal:  # the editors' lookups (admin, duplicate check): every word, as typed
+        for concept in understood.concepts:
+            queryset = queryset.filter(pk__in=RawSQL(*_match_sql(concept.token, places)))
+    concepts, params = [], []
     for concept in understood.concepts:
         # Its parts together stand for a compound (防止 + 返贫 for 防止返贫); each related word alone.
-        score = {w.text: Value(w.weight * idf[w.text]) * _field_score(w.text, places) for w in concept.words}
-        parts = [score[w.text] for w in concept.words if w.weight == PART_WEIGHT]
-        alone = [score[w.text] for w in concept.words if w.weight != PART_WEIGHT]
+        alone, parts = [], []
+        # Related words no case holds add nothing but work; of the others, the most specific few.
+        kept = _most_specific(concept, found_anywhere)
+        for w in concept.words:
+            if not found_anywhere[w.text] or (w.weight < PART_WEIGHT and w.text not in kept):
+                continue
+            sql, p = _word_sql(w.text, w.weight * idf[w.text], places)
+            (parts if w.weight == PART_WEIGHT else alone).append((sql, p))
         if parts:
-            alone.append(sum(parts[1:], parts[0]))
-        best = alone[0] if len(alone) == 1 else Greatest(*alone)
-        rank = rank + Value(STOP_WEIGHT if concept.stop else 1.0) * best
-    selecting_tokens = [c.token for c in selecting]
-    if len(selecting_tokens) >= 2 and (phrase := "".join(selecting_tokens)) in understood.text.replace(" ", ""):
-        weight = sum(idf[t] for t in selecting_tokens) / len(selecting_tokens)
-        rank = rank + Value(weight) * (
-            When_(
-                When(title__icontains=phrase, then=Value(PHRASE_TITLE)), default=Value(0.0), output_field=FloatField()
-            )
-            + When_(
-                When(summary__icontains=phrase, then=Value(PHRASE_SUMMARY)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
-    factor = When_(
-        *(When(doc_type=code, then=Value(f)) for code, f in DOC_TYPE_FACTOR.items()),
-        default=Value(0.8),
-        output_field=FloatField(),
-    )
-    return queryset.annotate(rank=ExpressionWrapper(rank * factor, output_field=FloatField()))
+            alone.append(("(" + " + ".join(sql for sql, _ in parts) + ")", sum((p for _, p in parts), [])))
+        if not alone:
+            continue
+        factor = _number(STOP_WEIGHT if concept.stop else 1.0)
+        concepts.append(f"{factor} * {_greatest([sql for sql, _ in alone])}")
+        params += sum((p for _, p in alone), [])
+    tokens = [c.token for c in understood.concepts if not c.stop]
+    if len(tokens) >= 2 and (phrase := "".join(tokens)) in understood.text.replace(" ", ""):
+        # The query's words side by side in the title (乡村治理), as a share of their weight.
+        weight = sum(idf[t] for t in tokens) / len(tokens)
+        concepts.append(f"(CASE WHEN {{t}}.title LIKE %s ESCAPE '\\' THEN {_number(weight * PHRASE_TITLE)} ELSE 0 END)")
+        params.append(_like(phrase, spaced=False))
+    doc_type = " ".join(f"WHEN %s THEN {_number(f)}" for f in DOC_TYPE_FACTOR.values())
+    params += list(DOC_TYPE_FACTOR)
+    template = f"(({' + '.join(concepts) or _number(0)}) * (CASE {{t}}.doc_type {doc_type} ELSE {_number(0.8)} END))"
+    return queryset.annotate(rank=Rank(template, params))
 
 
 # ---- snippets -----------------------------------------------------------------------------------

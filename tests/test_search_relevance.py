@@ -9,14 +9,14 @@ import pytest
 from cases import search_eval
 
 PINNED = {  # nDCG@10 by class, as `make eval-search` prints it
-    "plain": 0.981,
+    "plain": 0.985,
     "colloquial": 0.925,
-    "synonym": 0.922,
-    "traditional": 0.969,
-    "pinyin": 0.995,
+    "synonym": 0.904,
+    "traditional": 0.977,
+    "pinyin": 0.970,
     "place": 1.000,
     "place+topic": 1.000,
-    "overall": 0.968,
+    "overall": 0.964,
 }
 
 
