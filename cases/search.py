@@ -39,7 +39,8 @@ from .ingest.chinese import to_simplified
 
 WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 MAX_QUERY = 100  # characters of a query that are searched; the rest is ignored
-CANDIDATES = 600  # postings read per word, for its cases and for its rarity
+CANDIDATES = 600  # postings read per word for the cases it brings
+RARITY_CAP = 200  # and for its rarity: a word in more cases than that is common (idf below 6.2 at 100,000)
 MAX_WORDS = 12  # words of a concept whose rarity is looked up (the word asked for first)
 MAX_RELATED = 4  # related words of a concept that select and rank cases: the most specific ones
 
@@ -259,20 +260,20 @@ def _quote_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _match_sql(word: str, places=()) -> tuple[str, list]:
-    """SQL selecting the ids of cases holding ``word`` (at most CANDIDATES of them)."""
+def _match_sql(word: str, places=(), limit: int = CANDIDATES) -> tuple[str, list]:
+    """SQL selecting the ids of cases holding ``word`` (at most ``limit`` of them)."""
     table = connection.ops.quote_name("cases_case")
     if connection.vendor == "postgresql":
         lexemes = [_quote_lexeme(word), *(f"'{level}:{code}'" for level, code in places if str(code).isdigit())]
         # The place lexemes (migration 0014) let GIN skip a common word's postings outside the place.
         return (
-            f"SELECT id FROM {table} WHERE search_vector @@ %s::tsquery LIMIT {CANDIDATES}",
+            f"SELECT id FROM {table} WHERE search_vector @@ %s::tsquery LIMIT {int(limit)}",
             [" & ".join(lexemes)],
         )
     like = "% " + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %"
     return (
         f"SELECT id FROM {table} WHERE search_title LIKE %s ESCAPE '\\' OR search_body LIKE %s ESCAPE '\\' "
-        f"LIMIT {CANDIDATES}",
+        f"LIMIT {int(limit)}",
         [like, like],
     )
 
@@ -284,7 +285,7 @@ def rarity(words: list[str], places=()) -> tuple[dict[str, float], dict[str, int
         return {}, {}
     selects, params = [], []
     for word in words:
-        sql, p = _match_sql(word, places)
+        sql, p = _match_sql(word, places, limit=RARITY_CAP)
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) m)")
         params += p
     table = connection.ops.quote_name("cases_case")
