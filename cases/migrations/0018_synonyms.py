@@ -13,7 +13,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0016_title_index'),
+        ('cases', '0017_keyword'),
     ]
 
     operations = [
