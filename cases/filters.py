@@ -174,7 +174,8 @@ class CaseFilter(django_filters.FilterSet):
         queryset = super().qs
         sort = self.sort_order
         if sort == "relevance" and self.searching:
-            return queryset.order_by("-rank", "-year", "pk")
+            # NULL years last on both databases (PostgreSQL puts them first in DESC): the same order of ties.
+            return queryset.order_by("-rank", F("year").desc(nulls_last=True), "pk")
         if sort == "title":
             return queryset.order_by("title", "pk")
         return queryset.order_by(F("year").desc(nulls_last=True), "-pk")

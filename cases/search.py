@@ -363,7 +363,8 @@ def apply(queryset, query: str, places=(), literal: bool = False):
     if not understood.concepts:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     words = list(dict.fromkeys(w.text for c in understood.concepts for w in c.words))
-    idf, found_anywhere = rarity(words, places)
+    # Rarity in the whole library, whatever the places: the same words weigh the same within a place.
+    idf, found_anywhere = rarity(words)
     selecting = [
         w.text
         for c in understood.concepts
