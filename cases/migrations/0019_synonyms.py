@@ -13,7 +13,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0017_keyword'),
+        ('cases', '0018_source_url'),
     ]
 
     operations = [
