@@ -13,7 +13,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_source_url'),
+        ('cases', '0019_one_public_version'),
     ]
 
     operations = [
