@@ -412,19 +412,6 @@ def apply(queryset, query: str, places=(), literal: bool = False):
 # ---- snippets -----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _snippet_words(query: str, _minute: int) -> tuple[tuple[str, float], ...]:
-    return tuple(understand(query).weighted_words.items()) if query else ()
-
-
-def snippet_words(query: str) -> dict[str, float]:
-    """The query's weighted words for the snippets of a page's cards: looked up once a minute per
-    query and process, not once per card."""
-    import time
-
-    return dict(_snippet_words(query, int(time.time() // 60)))
-
-
 SENTENCE = re.compile(r"[^。！？；\n]*[。！？；\n]?")
 
 

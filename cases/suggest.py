@@ -128,7 +128,9 @@ def understood_help(params: QueryDict) -> dict:
         }
         for said, places in understood.ambiguous
     ]
-    return {"place_chips": chips, "place_choices": choices, "pinyin": understood.pinyin}
+    # The words the cards' snippets mark: understood once for the page, not once per card.
+    marks = understood.weighted_words
+    return {"place_chips": chips, "place_choices": choices, "pinyin": understood.pinyin, "marks": marks}
 
 
 NARROWEST_FIRST = ("county", "prefecture", "province", "source", "tag", "theme", "doc_type", "year_min", "year_max")
