@@ -13,7 +13,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0019_one_public_version'),
+        ('cases', '0020_keyword_links_and_relation_history'),
     ]
 
     operations = [
