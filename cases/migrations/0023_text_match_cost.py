@@ -27,5 +27,5 @@ def set_cost(cost):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0021_synonyms")]
+    dependencies = [("cases", "0022_synonyms")]
     operations = [migrations.RunPython(set_cost(1000), set_cost(100))]

@@ -13,7 +13,7 @@ def load(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0020_keyword_links_and_relation_history'),
+        ('cases', '0021_releases_and_export_slots'),
     ]
 
     operations = [
