@@ -22,7 +22,7 @@ from django.http import QueryDict
 from . import search, vocabulary
 from .models import Case, Theme
 
-FEW = 3  # results below which a page offers alternatives
+FEW = 1  # results below which a page offers alternatives: an empty page (the query count stays that of any list)
 SHOWN = 6  # suggestions of each kind
 COUNTED = 1000  # suggestion counts are exact up to this number (then "1000+")
 
