@@ -120,7 +120,7 @@ def counts(queryset) -> dict:
 def facets(queryset, params: QueryDict, data: dict | None = None) -> list[Facet]:
     data = data if data is not None else counts(queryset)
     province_rows = data["province"]
-    names = dict(Region.objects.filter(code__in=[r[0] for r in province_rows]).values_list("code", "name"))
+    names = {r.code: r.display_name for r in Region.objects.filter(code__in=[r[0] for r in province_rows])}
     theme_names = {t.slug: t.display_name for t in Theme.objects.all()}
     type_names = {k: str(v) for k, v in Case.DocType.choices}
     year_facet = []

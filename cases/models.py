@@ -35,7 +35,7 @@ class Region(models.Model):
         verbose_name_plural = _("行政区划")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name  # in the page's language: form choices, chips and links
 
     @property
     def display_name(self) -> str:
@@ -76,7 +76,7 @@ class Theme(models.Model):
         verbose_name_plural = _("主题")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name  # in the page's language: form choices, chips and links
 
     @property
     def display_name(self) -> str:

@@ -37,7 +37,7 @@ def home(request):
     themes = list(Theme.objects.order_by("position"))
     for theme in themes:
         theme.n = by_theme.get(theme.slug, 0)
-    names = dict(Region.objects.filter(level="province").values_list("code", "name"))
+    names = {r.code: r.display_name for r in Region.objects.filter(level="province")}
     provinces = sorted(counted["province"])
     newest = published.for_cards().order_by(F("year").desc(nulls_last=True), "-pk")[:6]
     context = {

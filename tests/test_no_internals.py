@@ -8,7 +8,8 @@ from django.utils.html import strip_tags
 
 from cases.models import Case, Source
 
-HEX_RUN = re.compile(r"[0-9a-f]{12,}")
+# A hash: a run of hexadecimal with letters and digits (a long number alone is no hash).
+HEX_RUN = re.compile(r"(?<![0-9a-f])(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{12,}(?![0-9a-f])")
 OFFSET = re.compile(r"#\d+@\d+-\d+")
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from cases.models import Case
@@ -161,9 +163,8 @@ def test_drafts_are_in_no_public_count(client, seeded):
 
 def test_home_lists_the_themes_in_the_programme_order(client, seeded):
     html = client.get("/").content.decode()
-    positions = [
-        html.index(f"?theme={slug}") for slug in ("resource-allocation", "county-coordination", "finance-insurance")
-    ]
+    tiles = re.search(r'<ul class="tiles">(.*?)</ul>', html, re.S).group(1)
+    positions = [tiles.index(name) for name in ("城乡公共资源均衡配置", "县乡村公共服务统筹", "农村金融保险")]
     assert positions == sorted(positions)
 
 
