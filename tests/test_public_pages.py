@@ -17,6 +17,7 @@ from cases import public
 from cases.api import ApiCaseFilter
 from cases.filters import CaseFilter
 from cases.models import Case, LibraryState, Theme
+from cases.suggest import FEW
 
 from .factories import CaseFactory, ThemeFactory
 
@@ -175,12 +176,14 @@ def count_queries(client, url: str) -> int:
     ["/cases/?q=蓝莓", "/cases/?theme={theme}", "/", "/api/cases/?q=蓝莓", "/sources/{source}/", "/cases/feed/?q=蓝莓"],
 )
 def test_list_pages_make_as_many_queries_for_three_cases_as_for_one(seeded, client, url):
+    # A search with fewer than FEW results also looks for alternatives: both lists are past that.
     theme = ThemeFactory()
     first = CaseFactory(themes=[theme])
+    CaseFactory.create_batch(FEW - 1, themes=[theme], source=first.source)
     url = url.format(theme=theme.slug, source=first.source_id)
-    one = count_queries(client, url)
+    few = count_queries(client, url)
     CaseFactory.create_batch(2, themes=[theme], source=first.source)
-    assert count_queries(client, url) == one
+    assert count_queries(client, url) == few
 
 
 def test_a_page_is_served_from_the_cache_until_public_data_change(seeded, client):
