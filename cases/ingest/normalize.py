@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .charlm import model
 from .chinese import ANNOTATION, readings, to_simplified
-from .chrome import is_chrome, strip_inline_chrome
+from .chrome import furniture, strip_inline_chrome
 from .controls import strip_controls
 from .mojibake import REPLACEMENT, repair_document
 
@@ -26,9 +26,22 @@ class Paragraph:
 
 
 @dataclass
+class PageFurniture:
+    """Furniture removed from the text, and where it stood: before paragraph ``position``."""
+
+    position: int
+    text: str
+    year: int | None
+    date_text: str = ""
+    glued: bool = False  # real text followed it on its line (that text is paragraph ``position``)
+
+
+@dataclass
 class NormalizedDocument:
     raw: str
     paragraphs: list[Paragraph] = field(default_factory=list)
+    furniture: list[PageFurniture] = field(default_factory=list)
+    repeated: int = 0  # lines dropped as repetitions of the line before
 
     @property
     def text(self) -> str:
@@ -111,14 +124,18 @@ def normalize_line(line: str) -> str:
 TERMINAL = tuple("。！？；：”」』）)…")
 
 
-def _continues(previous: str, following: str) -> bool:
-    """Was ``following`` cut from ``previous`` by a page break?"""
+def _continues(previous: str, following: str, first: bool = False) -> bool:
+    """Was ``following`` cut from ``previous`` by a page break?  A title (the first line
+    after furniture or at the top, with few commas) is never continued."""
     if len(previous) < 20 or previous.endswith(TERMINAL) or "|" in previous:
         return False
     if not re.search("[，。、；]", previous):
         return False
+    if first and previous.count("，") <= 2 and "。" not in previous:
+        return False
     if re.match(
-        r"^(第[一二三四五六七八九十\d]+[篇章节]|\d{2}\s*改革|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|摘要)",
+        r"^(第[一二三四五六七八九十\d]+[篇章节]|\d{2}\s*改革|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|摘要|"
+        r"案例[一二三四五六七八九十\d]+|附件|\d{1,3}[.、．])",
         following,
     ):
         return False
@@ -128,7 +145,6 @@ def _continues(previous: str, following: str) -> bool:
 def normalize_document(raw: str) -> NormalizedDocument:
     """Repair, convert and re-join a raw document, paragraph by paragraph."""
     lm = model()
-    repaired_lines: list[tuple[str, int, int, int]] = []
     offset = 0
     raw_lines = raw.split("\n")
     fixed_lines = raw_lines
@@ -136,21 +152,36 @@ def normalize_document(raw: str) -> NormalizedDocument:
         # Runs never cross a line, so the repaired text keeps the raw lines.
         repaired, _ = repair_document(raw, lm, lambda t: to_simplified(ANNOTATION.sub("", t)))
         fixed_lines = repaired.split("\n")
+    doc = NormalizedDocument(raw)
+    previous_raw = None
+    barrier = True  # nothing joins across furniture or the top of the document
+    first = True
     for raw_line, fixed in zip(raw_lines, fixed_lines, strict=True):
         start, end = offset, offset + len(raw_line)
         offset = end + 1
-        if is_chrome(normalize_line(fixed)):
+        if raw_line.strip() and raw_line == previous_raw:
+            # Runs of a repeated line (a pasted page, a stuck footer) keep one copy.
+            doc.repeated += 1
             continue
+        if raw_line.strip():
+            previous_raw = raw_line
         text = strip_inline_chrome(normalize_line(fixed))
-        if text and not is_chrome(text):
-            repaired_lines.append((text, start, end, text.count(REPLACEMENT)))
-    doc = NormalizedDocument(raw)
-    for text, start, end, uncertain in repaired_lines:
+        found = furniture(text)
+        if found:
+            doc.furniture.append(
+                PageFurniture(len(doc.paragraphs), found.pieces, found.year, found.date_text, bool(found.rest))
+            )
+            barrier = first = True
+            text = found.rest
+        if not text:
+            continue
         last = doc.paragraphs[-1] if doc.paragraphs else None
-        if last and _continues(last.text, text):
+        if last and not barrier and _continues(last.text, text, first):
             last.text += text
             last.end = end
-            last.uncertain += uncertain
+            last.uncertain += text.count(REPLACEMENT)
         else:
-            doc.paragraphs.append(Paragraph(text, start, end, uncertain))
+            first = barrier
+            doc.paragraphs.append(Paragraph(text, start, end, text.count(REPLACEMENT)))
+        barrier = False
     return doc
