@@ -24,16 +24,49 @@ def test_a_signature_beats_rewritten_arabic_years():
     page = "2024年6月\n2024年实现农民人均纯收入8860元。\n花源镇人民政府\n二O一一年六月十五日\n第二篇\n2024年11月表彰。"
     doc = dates.document_dates(page, LATEST)
     assert (doc.rewritten, doc.year) == (True, 2011)
-    assert dates.item_year("2024年6月……二O一一年六月十五日", doc, LATEST) == (2011, ["year-conflict"])
-    assert dates.item_year("2024年11月我市被表彰", doc, LATEST) == (None, ["year-conflict"])
+    assert dates.item_year("2024年6月……二O一一年六月十五日", doc, LATEST)[:2] == (2011, ["year-conflict"])
+    assert dates.item_year("2024年11月我市被表彰", doc, LATEST)[:2] == (None, ["year-conflict"])
 
 
 def test_without_a_signature_the_latest_own_year_counts():
     doc = dates.document_dates("2019年开展第一批。2021年扫黑除恶工作。", LATEST)
     assert doc == dates.DocumentDates(rewritten=False, year=None)
-    assert dates.item_year("按照双政教督【2018】2号文件，我区小学于2010年全部通过", doc, LATEST) == (2018, [])
-    assert dates.item_year("本世纪初", doc, LATEST) == (None, [])
-    assert dates.item_year("2014年以来", doc, LATEST, newsletter_year=2021) == (2021, [])
+    assert dates.item_year("2019年开展第一批。2021年扫黑除恶工作。", doc, LATEST)[0] == 2021
+    assert dates.item_year("本世纪初", doc, LATEST)[:2] == (None, [])
+    assert dates.item_year("2014年以来", doc, LATEST, newsletter_year=2021)[:2] == (2021, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到2025年，全县建成养老服务网络。",  # a target
+        "2018-2022年累计投入一亿元。",  # a range
+        "继2019年实现全覆盖之后。",  # an earlier event
+        "根据《“十四五”规划（2021-2025年）》和（国办发〔2015〕13号）文件。",  # cited documents
+        "信息来源：《求索》2018年第6期",  # a journal's issue
+    ],
+)
+def test_years_that_are_not_the_texts_own_never_become_its_year(text):
+    doc = dates.DocumentDates(rewritten=False, year=None)
+    assert dates.item_year(text, doc, LATEST)[0] is None
+
+
+def test_a_text_is_no_older_than_the_document_it_cites():
+    doc = dates.DocumentDates(rewritten=False, year=None)
+    assert dates.item_year("按照双政教督【2018】2号文件，我区小学于2010年全部通过", doc, LATEST)[0] is None
+
+
+def test_the_page_date_beats_the_signature_and_the_own_number():
+    from cases.ingest.normalize import normalize_document
+
+    raw = "标题\n发布时间：2021年06月04日 17:33 浏览量：12\n农社发〔2019〕3号\n正文。\n某某局\n2020年5月6日"
+    doc = normalize_document(raw)
+    own = dates.own_date([p.text for p in doc.paragraphs], doc.furniture)
+    assert (own.year, own.evidence) == (2021, "页面日期 ‘发布时间：2021年06月04日17:33’")
+    doc = normalize_document(raw.replace("发布时间：2021年06月04日 17:33 浏览量：12\n", ""))
+    assert dates.own_date([p.text for p in doc.paragraphs], doc.furniture).year == 2020
+    doc = normalize_document(raw.split("\n某某局")[0].replace("发布时间：2021年06月04日 17:33 浏览量：12\n", ""))
+    assert dates.own_date([p.text for p in doc.paragraphs], doc.furniture).year == 2019
 
 
 def test_years_after_today_are_not_evidence():

@@ -33,6 +33,62 @@ ARABIC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 DOC_NUMBER = re.compile(r"[〔【\[（(]((?:19|20)\d{2})[〕】\]）)]")
 
 
+# Years in a body that are not the document's own: targets (到2025年), ranges
+# (2018-2022年), the start of an earlier event (继2019年, 从2017年起), cited documents'
+# numbers (〔2015〕13号) and titles (《…2021-2025年…》), issues of a journal (2018年第6期).
+NOT_OWN = re.compile(
+    r"《[^》]{0,60}》"
+    r"|[〔【\[（(](?:19|20)\d{2}[〕】\]）)]\s*\d{1,4}\s*号"
+    r"|(?:19|20)\d{2}\s*年?\s*[-－—–~～至到]\s*(?:19|20)\d{2}\s*年?"
+    r"|(?:(?<!截)到|力争|争取|预计|计划|目标|继|自|从|早在|始于)\D{0,3}(?:19|20)\d{2}\s*年"
+    r"|(?:19|20)\d{2}\s*年\s*第\s*\d+\s*期"
+)
+# The document's own date: a line that is only a date (a signature), and its own number.
+SIGNATURE_DATE = re.compile(
+    r"^((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
+    r"|^([一二三四五六七八九〇零○OoＯ]{4})年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日$"
+)
+OWN_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔【\[（(]((?:19|20)\d{2})[〕】\]）)]\s*\d{1,4}\s*号$")
+LONE_YEAR = re.compile(r"^((?:19|20)\d{2})$")
+MONTH_DAY = re.compile(r"^\d{1,2}/\d{1,2}")
+
+
+@dataclass
+class OwnDate:
+    """The document's own date, and where it was read."""
+
+    year: int | None = None
+    evidence: str = ""
+
+
+def own_date(paragraphs: list[str], furniture: list) -> OwnDate:
+    """The page's date (furniture), else the signature date, else the year of the
+    document's own number — in that order of trust."""
+    for f in furniture:
+        if f.year:
+            return OwnDate(f.year, f"页面日期 ‘{f.date_text or f.text}’")
+        # A page date split over lines: a lone year above its month/day.
+        if MONTH_DAY.match(f.text) and f.position and LONE_YEAR.match(paragraphs[f.position - 1]):
+            year = paragraphs[f.position - 1]
+            return OwnDate(int(year), f"页面日期 ‘{year} {f.text}’")
+    for text in reversed(paragraphs):
+        m = SIGNATURE_DATE.match(text)
+        if m:
+            if m.group(1):
+                return OwnDate(int(m.group(1)), f"落款日期 ‘{text}’")
+            return OwnDate(chinese_years(text + "一月")[0], f"落款日期 ‘{text}’")
+    for text in paragraphs[:8]:
+        m = OWN_NUMBER.match(text)
+        if m:
+            return OwnDate(int(m.group(1)), f"文号 ‘{text}’")
+    return OwnDate()
+
+
+def own_years(text: str, latest: int) -> list[int]:
+    """Arabic years of a body that may be its own: what NOT_OWN leaves."""
+    return arabic_years(NOT_OWN.sub("", text), latest)
+
+
 def chinese_years(text: str) -> list[int]:
     return [int("".join(str(DIGITS[c]) for c in m.group(1))) for m in CHINESE_YEAR.finditer(text)]
 
@@ -57,15 +113,21 @@ def document_dates(text: str, latest: int) -> DocumentDates:
 
 
 def item_year(
-    text: str, doc: DocumentDates, latest: int, newsletter_year: int | None = None
-) -> tuple[int | None, list[str]]:
-    """The year of one item and the flags that explain doubts about it."""
+    text: str, doc: DocumentDates, latest: int, newsletter_year: int | None = None, own: OwnDate | None = None
+) -> tuple[int | None, list[str], str]:
+    """The year of one item, the flags that explain doubts about it, and its evidence."""
     signed = chinese_years(text)
     if doc.rewritten:
-        return (signed[-1] if signed else None), ["year-conflict"]
+        return (signed[-1] if signed else None), ["year-conflict"], "落款日期（中文数字）"
+    if own and own.year:
+        return own.year, [], own.evidence
     if newsletter_year:
-        return newsletter_year, []
-    years = arabic_years(text, latest)
+        return newsletter_year, [], "推断：简报中最晚的年份"
     if signed:
-        return signed[-1], []
-    return (max(years) if years else None), []
+        return signed[-1], [], "落款日期（中文数字）"
+    years = own_years(text, latest)
+    cited = [int(m.group(1)) for m in DOC_NUMBER.finditer(text)]
+    # A text is no older than what it cites: own years before that are its history.
+    if not years or (cited and max(years) < max(cited)):
+        return None, [], ""
+    return max(years), [], f"推断：正文中最晚的年份 ‘{max(years)}年’"

@@ -110,6 +110,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
     items = merge_duplicates(seg.items)
     text = doc.text
     doc_dates = dates.document_dates(text, latest)
+    own = dates.own_date([p.text for p in doc.paragraphs], doc.furniture)
     newsletter_year = None
     if seg.shape == "newsletter" and not doc_dates.rewritten:
         years = dates.arabic_years(text, latest)
@@ -125,7 +126,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
         sections = split_sections(paragraphs)
         res = regions.resolve(gazetteer, item.label, item.title, body)
         res = regions.infer_anonymized(gazetteer, res, item.title + body, pooled, pooled_city)
-        year, year_flags = dates.item_year(body, doc_dates, latest, newsletter_year)
+        year, year_flags, year_evidence = dates.item_year(body, doc_dates, latest, newsletter_year, own)
         flags = list(res.flags) + year_flags
         if not item.title:
             flags.append("no-title")
