@@ -21,6 +21,7 @@ class RawItem:
     label: str = ""  # the place words a title carries, as written (北京怀柔, 湖南益阳)
     heading: str = ""  # the section of a newsletter the item sits in
     shape: str = ""
+    stub: bool = False  # an entry of a list or table, without text of its own
 
     @property
     def body(self) -> str:
@@ -38,7 +39,13 @@ class Segmentation:
     title: str = ""  # the page's own title, when it has one
 
 
-NUMBERED = re.compile(r"^(\d{1,3})[-－.、]\s*([^：:|]{2,12})[：:](.{4,80})$")
+NUMBERED = re.compile(r"^(\d{1,3})[-－.、．]\s*([^：:|，。]{2,20})[：:](.{0,80})$")
+# A place as a list names it: ends as a place's name does.
+PLACE_LIKE = re.compile(r"(省|市|区|县|旗|州|盟|镇|乡|村|街道)$")
+# The end of a notice's text: its issuer over a date, an attachment.
+DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[一二三四五六七八九〇零○OoＯ]{4}年")
+ISSUER_LINE = re.compile(r"^\S.{1,40}(部|厅|局|委|办|办公室|政府|委员会|中心|院|社|会|镇|乡)(\s+\S.{1,30}(部|厅|局|委|办公室))*$")
+ATTACHMENT = re.compile(r"^附件\s*\d*[：:]?")
 SECTION_HEADING = re.compile(r"^0?\d\s*(改革背景|主要做法|改革成效|改革目标|改革措施|工作成效|基本情况|经验启示)$")
 ARTICLE = re.compile(r"^第([一二三四五六七八九十百\d]+)篇[：:]\s*(.+)$")
 PIPE_ITEM = re.compile(r"^([^|]{1,24})\|(.{2,80})$")
@@ -49,19 +56,117 @@ def _short_title(text: str) -> bool:
     return 4 <= len(text) <= 60 and not re.search("[，。；！？]", text)
 
 
+def _is_signature(paras: list[Paragraph], i: int) -> bool:
+    """Paragraph ``i`` starts a signature (issuer over a date) or an attachment."""
+    text = paras[i].text
+    if ATTACHMENT.match(text) or DATE_LINE.match(text):
+        return True
+    return bool(ISSUER_LINE.match(text)) and i + 1 < len(paras) and bool(DATE_LINE.match(paras[i + 1].text))
+
+
+def _until_signature(paras: list[Paragraph], start: int, end: int) -> int:
+    for j in range(start, end):
+        if _is_signature(paras, j):
+            return j
+    return end
+
+
 def numbered_list(doc: NormalizedDocument) -> Segmentation | None:
-    """``NN-地区：标题`` lines, each followed by a commentary paragraph."""
+    """``NN-地区：标题`` lines, each followed by a commentary paragraph — or, in a list
+    of names (名单), by nothing: then each entry is a stub."""
     paras = doc.paragraphs
     starts = [i for i, p in enumerate(paras) if NUMBERED.match(p.text)]
-    if len(starts) < 3:
+    # A list counts 1, 2, 3 …: numbers that do not follow are not entries.
+    numbers = [int(NUMBERED.match(paras[i].text).group(1)) for i in starts]
+    if len(starts) < 3 or numbers[: len(numbers)] != list(range(numbers[0], numbers[0] + len(numbers))):
         return None
+    bodies = [(starts[n + 1] if n + 1 < len(starts) else len(paras)) - i - 1 for n, i in enumerate(starts)]
+    names = sum(b == 0 for b in bodies[:-1]) >= max(1, (len(starts) - 1) // 2)
     seg = Segmentation("numbered-list")
     for n, i in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(paras)
         m = NUMBERED.match(paras[i].text)
-        body = paras[i + 1 : end]
-        if body:
-            seg.items.append(RawItem(m.group(3).strip(), [paras[i], *body], label=m.group(2).strip()))
+        label, title = m.group(2).strip(), m.group(3).strip()
+        if names:
+            if PLACE_LIKE.search(label):
+                seg.items.append(RawItem(title or label, [paras[i]], label=label, stub=True))
+            continue
+        body = paras[i + 1 : _until_signature(paras, i + 1, end)]
+        if body and len(title) >= 4:
+            seg.items.append(RawItem(title, [paras[i], *body], label=label))
+    return seg
+
+
+def _cells(text: str) -> list[str]:
+    return [c.strip().replace(" ", "") for c in text.strip().strip("|｜").split("|")]
+
+
+def place_table(doc: NormalizedDocument) -> Segmentation | None:
+    """A table of places (``地点 | 特色``), one entry a row, with header and group rows."""
+    paras = doc.paragraphs
+    rows = [i for i, p in enumerate(paras) if "|" in p.text and len(_cells(p.text)) >= 2]
+    runs: list[list[int]] = []
+    for i in rows:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    table = max(runs, key=len, default=[])
+    if len(table) < 3:
+        return None
+    seg = Segmentation("place-table")
+    heading = ""
+    for k, i in enumerate(table):
+        cells = [c for c in _cells(paras[i].text) if c]
+        if len(cells) == 1:
+            heading = cells[0]  # a group row (县级案例 | |)
+            continue
+        words = [c for c in cells if not c.isdigit()]
+        if k == 0 and all(len(c) <= 4 for c in words):
+            continue  # the header row
+        if len(words) < 2:
+            continue
+        label = min(words[:2], key=len)
+        title = max(words, key=len)
+        seg.items.append(RawItem(title, [paras[i]], label=label, heading=heading, stub=True))
+    return seg
+
+
+CASE_START = re.compile(r"^案例\s*([一二三四五六七八九十\d]+)\s*[：:、.．]?\s*(.*)$")
+TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+LABELLED_TITLE = re.compile(r"^([^：:，。“”]{2,16})[：:](.{4,})$")
+
+
+def case_compilation(doc: NormalizedDocument) -> Segmentation | None:
+    """``案例一`` … ``案例二`` …: the cases of a notice or a compilation.  A table of
+    contents (entries without text) is skipped; the last case ends before the
+    article's closing section (二、…发展方向), a signature or an attachment."""
+    paras = doc.paragraphs
+    starts = [i for i, p in enumerate(paras) if CASE_START.match(p.text)]
+    if len(starts) < 2:
+        return None
+    seg = Segmentation("case-compilation")
+    if _title_like(paras[0].text) and not CASE_START.match(paras[0].text):
+        seg.title = paras[0].text
+    top_level = any(TOP_HEADING.match(paras[i - 1].text) for i in starts[:1] if i)
+    for n, i in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(paras)
+        end = _until_signature(paras, i + 1, end)
+        if n + 1 == len(starts) or top_level:
+            # The closing section of the article is not the last case's.
+            end = next((j for j in range(i + 1, end) if TOP_HEADING.match(paras[j].text)), end)
+        title = CASE_START.match(paras[i].text).group(2).strip()
+        first = i + 1
+        if not title and first < end:
+            title, first = paras[first].text, first + 1
+        body = paras[first:end]
+        if not body:
+            continue  # an entry of the table of contents
+        label = ""
+        m = LABELLED_TITLE.match(title)
+        if m:
+            label, title = m.group(1).strip(), m.group(2).strip()
+        seg.items.append(RawItem(title, paras[i:end], label=label))
     return seg
 
 
@@ -198,13 +303,47 @@ def _strip_repeated_title(text: str, title: str) -> str:
     return text.strip()
 
 
+def _title_like(text: str) -> bool:
+    """A title: short, no full stop, not a lone number, not a salutation."""
+    return (
+        4 <= len(text) <= 60
+        and "。" not in text
+        and not text.endswith(("：", ":", "，"))
+        and not re.fullmatch(r"[\d\s年月日/:：.-]+", text)
+    )
+
+
+def clean_title(title: str) -> str:
+    """A title without the column tag a page put before it (【乡村振兴】)."""
+    return re.sub(r"^【[^】]{1,10}】\s*", "", title).strip()
+
+
+def _anchored_title(doc: NormalizedDocument) -> int | None:
+    """The title next to the page's date or source line: the line before it, or the
+    text glued after it, or the line after it."""
+    paras = doc.paragraphs
+    for f in doc.furniture:
+        if not (f.year or re.search(r"来源|作者|发布|日期|时间", f.text)) or f.position > 6:
+            continue
+        before = f.position - 1
+        if not f.glued and before >= 0 and _title_like(paras[before].text):
+            return before
+        if f.position < len(paras) and _title_like(paras[f.position].text):
+            return f.position
+    return None
+
+
 def single_document(doc: NormalizedDocument) -> Segmentation:
     paras = doc.paragraphs
     if not paras:
         return Segmentation("single")
-    title = paras[0].text if _short_title(paras[0].text) else ""
-    body = paras[1:] if title else paras
-    return Segmentation("single", [RawItem(title, paras if not body else [paras[0], *body] if title else body)], title)
+    at = _anchored_title(doc)
+    if at is None:
+        at = 0 if _short_title(paras[0].text) or _title_like(paras[0].text) and len(paras) > 1 else None
+    if at is None:
+        return Segmentation("single", [RawItem("", paras)], "")
+    title = clean_title(paras[at].text)
+    return Segmentation("single", [RawItem(title, paras[at:])], title)
 
 
 SHAPES: list[Callable[[NormalizedDocument], Segmentation | None]] = [
@@ -213,6 +352,8 @@ SHAPES: list[Callable[[NormalizedDocument], Segmentation | None]] = [
     articles,
     newsletter,
     report_collection,
+    case_compilation,
+    place_table,
 ]
 
 
