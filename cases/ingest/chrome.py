@@ -47,7 +47,7 @@ PIECE = re.compile(
     rf"【?(?:{FONT_SIZE}】?"
     rf"|(?P<dated>(?:{DATE_LABELS})\s*[：:]\s*(?P<date1>{DATE})?(?:\s*{TIME})?)"
     rf"|(?P<counted>(?:{COUNT_LABELS})\s*[：:]?\s*\d*\s*(?:次|人次)?)"
-    rf"|(?P<named>(?:{NAME_LABELS})\s*[：:]\s*[^\s|｜【】：:，。；！？]{{0,20}})"
+    rf"|(?P<named>(?:{NAME_LABELS})\s*[：:]\s*(?:(?!(?:{NAME_LABELS}|{DATE_LABELS}|{COUNT_LABELS})\s*[：:])[^\s|｜【】：:，。；！？]){{0,20}})"
     rf"|(?P<date2>{DATE})(?:\s*{TIME})?"
     rf"|{TIME}|{MONTH_DAY}"
     rf"|(?:{CONTROLS}))】?"
@@ -106,7 +106,8 @@ def furniture(line: str) -> Furniture | None:
     if LIBRARY_NOTICES.search(stripped) and len(stripped) <= 200:
         return Furniture(stripped, "", None)
     if FURNITURE_LINES.search(stripped) and len(stripped) <= 120 and "。" not in stripped:
-        return Furniture(stripped, "", None)
+        m = LEADING.match(stripped)
+        return Furniture(stripped, "", *(_page_year(m) if m else (None, "")))
     if is_menu(stripped):
         return Furniture(stripped, "", None)
     if COUNTER.match(stripped) and not (len(stripped) == 4 and 1949 <= int(stripped) <= 2099):

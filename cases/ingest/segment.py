@@ -126,8 +126,7 @@ def place_table(doc: NormalizedDocument) -> Segmentation | None:
             continue  # the header row
         if len(words) < 2:
             continue
-        label = min(words[:2], key=len)
-        title = max(words, key=len)
+        label, title = words[0], max(words[1:], key=len)
         seg.items.append(RawItem(title, [paras[i]], label=label, heading=heading, stub=True))
     return seg
 
@@ -310,11 +309,13 @@ def _title_like(text: str) -> bool:
         and "。" not in text
         and not text.endswith(("：", ":", "，"))
         and not re.fullmatch(r"[\d\s年月日/:：.-]+", text)
+        and not re.fullmatch(r"[（(].*[）)]", text)
     )
 
 
 def clean_title(title: str) -> str:
     """A title without the column tag a page put before it (【乡村振兴】)."""
+    title = re.sub(r"\.(docx?|pdf|wps|txt)$", "", title)
     return re.sub(r"^【[^】]{1,10}】\s*", "", title).strip()
 
 
@@ -325,6 +326,8 @@ def _anchored_title(doc: NormalizedDocument) -> int | None:
     for f in doc.furniture:
         if not (f.year or re.search(r"来源|作者|发布|日期|时间", f.text)) or f.position > 6:
             continue
+        if f.position > 1 and f.position >= len(paras) * 2 / 3:
+            continue  # a date at the foot of the text dates it, but stands by no title
         before = f.position - 1
         if not f.glued and before >= 0 and _title_like(paras[before].text):
             return before
@@ -360,6 +363,7 @@ SHAPES: list[Callable[[NormalizedDocument], Segmentation | None]] = [
 def segment(doc: NormalizedDocument) -> Segmentation:
     for shape in SHAPES:
         found = shape(doc)
-        if found and found.items:
+        # One item is no collection: a page with one ``栏目 | 标题`` line is not a newsletter.
+        if found and (len(found.items) > 1 or found.items and shape is not newsletter):
             return found
     return single_document(doc)
