@@ -128,8 +128,12 @@ def test_themes_follow_title_and_text(title, text, expected):
     assert sorted(themes_for(title, text)) == sorted(expected)
 
 
-def test_every_item_gets_at_least_one_and_at_most_three_themes():
-    assert len(themes_for("会议", "无关内容")) == 1
+def test_an_item_gets_no_theme_by_default_and_at_most_three():
+    assert themes_for("会议", "无关内容") == []
+    # Department names and a list of themes (a notice's 主题包括…) are no theme.
+    assert themes_for("关于开展工作的通知", "县教育局、县卫生健康局、乡村振兴（扶贫）部门参加。") == []
+    listed = "主题包括：农村供水、人居环境整治、农村教育、医疗卫生、养老服务、托幼服务。"
+    assert themes_for("关于征集案例的通知", listed, short_case=False) == []
     many = "养老 教育 供水 垃圾 文化 医疗 留守儿童 幼儿园 就业 保险 治理 脱贫"
     assert 1 <= len(themes_for(many, many * 3)) <= 3
 

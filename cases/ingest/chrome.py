@@ -47,7 +47,7 @@ PIECE = re.compile(
     rf"【?(?:{FONT_SIZE}】?"
     rf"|(?P<dated>(?:{DATE_LABELS})\s*[：:]\s*(?P<date1>{DATE})?(?:\s*{TIME})?)"
     rf"|(?P<counted>(?:{COUNT_LABELS})\s*[：:]?\s*\d*\s*(?:次|人次)?)"
-    rf"|(?P<named>(?:{NAME_LABELS})\s*[：:]\s*(?:(?!(?:{NAME_LABELS}|{DATE_LABELS}|{COUNT_LABELS})\s*[：:])[^\s|｜【】：:，。；！？]){{0,20}})"
+    rf"|(?P<named>(?:{NAME_LABELS})\s*[：:]\s*(?:(?!(?:{NAME_LABELS}|{DATE_LABELS}|{COUNT_LABELS})\s*[：:]|(?:19|20)\d{{2}}[-/.年])[^\s|｜【】：:，。；！？]){{0,20}})"
     rf"|(?P<date2>{DATE})(?:\s*{TIME})?"
     rf"|{TIME}|{MONTH_DAY}"
     rf"|(?:{CONTROLS}))】?"
@@ -93,7 +93,8 @@ def _page_year(m: re.Match) -> tuple[int | None, str]:
     """The year of the first dated piece; an upload date is not the document's."""
     for piece in PIECE.finditer(m.group()):
         date = piece.group("date1") or piece.group("date2")
-        if date and not re.match(r"上传", piece.group()):
+        uploaded = re.search(r"上传(?:时间|日期)\s*[：:]\s*$", m.group()[: piece.start()])
+        if date and not uploaded:
             return int(YEAR.match(date).group()), piece.group().strip()
     return None, ""
 

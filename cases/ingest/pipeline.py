@@ -8,15 +8,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import dates, privacy, regions
+from .decode import BadInput
 from .mojibake import REPLACEMENT
 from .normalize import normalize_document
 from .regions import Gazetteer
 from .sections import split_sections
-from .segment import RawItem, segment
-from .themes import doc_type_for, tags_for, themes_for
+from .segment import RawItem, clean_title, segment
+from .themes import doc_type_for, explain_themes, tags_for, themes_for
 
 # Flags that keep a case from being published (cases/quality.py explains them).
-BLOCKING = frozenset({"no-title", "region-unknown", "unrecoverable-characters", "personal-data"})
+BLOCKING = frozenset(
+    {"no-title", "region-unknown", "region-ambiguous", "stub", "unrecoverable-characters", "personal-data"}
+)
+# This many lines dropped as repetitions make a document suspect.
+REPEATED_LINES = 5
+READABLE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}")
 
 
 @dataclass
@@ -38,6 +44,8 @@ class ParsedCase:
     year: int | None
     span: tuple[int, int]
     flags: list[str] = field(default_factory=list)
+    # Field name -> where its value was read or the rule that decided it ("推断：…" when inferred).
+    evidence: dict[str, str] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -105,6 +113,8 @@ def _fallback_title(items: list[RawItem]) -> str:
 
 def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date | None = None) -> ParsedDocument:
     latest = (today or date.today()).year
+    if not READABLE.search(raw):
+        raise BadInput("没有可读的文字：文档只有标点、数字或符号")
     doc = normalize_document(raw)
     seg = segment(doc)
     items = merge_duplicates(seg.items)
@@ -121,23 +131,41 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
 
     cases = []
     for ordinal, item in enumerate(items, start=1):
-        paragraphs = _body_paragraphs(item)
+        title = clean_title(item.title)
+        paragraphs = [] if item.stub else _body_paragraphs(item)
         body = "\n".join(paragraphs)
         sections = split_sections(paragraphs)
-        res = regions.resolve(gazetteer, item.label, item.title, body)
-        res = regions.infer_anonymized(gazetteer, res, item.title + body, pooled, pooled_city)
+        national = None if item.label else regions.national_subject(gazetteer, title, body)
+        if national:
+            res = regions.Resolution(label="全国", national=True, evidence=f"规则：全国性文件（‘{national}’）")
+        else:
+            res = regions.resolve(gazetteer, item.label, title, body)
+            res = regions.infer_anonymized(gazetteer, res, title + body, pooled, pooled_city)
+        if "region-inferred" in res.flags and not res.evidence.startswith("推断"):
+            res.evidence = "推断：原文隐去了地名，由文中其他地名推断"
         year, year_flags, year_evidence = dates.item_year(body, doc_dates, latest, newsletter_year, own)
         flags = list(res.flags) + year_flags
-        if not item.title:
+        doc_type, type_evidence = doc_type_for(title, body, seg.shape, item.label, explain=True)
+        if item.stub:
+            flags.append("stub")
+            doc_type, type_evidence = "case", "规则：名单中的条目"
+        themes = themes_for(title, body, item.heading, short_case=doc_type == "case")
+        if not themes:
+            flags.append("theme-unknown")
+        if doc.repeated >= REPEATED_LINES:
+            flags.append("repeated-text")
+        if not title:
             flags.append("no-title")
         if REPLACEMENT in item.title + body:
             flags.append("unrecoverable-characters")
         if privacy.findings(item.title + "\n" + body):
             flags.append("personal-data")
+        evidence = {"region": res.evidence, "year": year_evidence, "doc_type": type_evidence}
+        evidence["themes"] = explain_themes(title, body, themes)
         cases.append(
             ParsedCase(
                 ordinal=ordinal,
-                title=item.title,
+                title=title,
                 summary=sections.summary,
                 background=sections.background,
                 measures=sections.measures,
@@ -147,12 +175,13 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
                 prefecture=res.prefecture,
                 county=res.county,
                 region_label=res.label,
-                themes=themes_for(item.title, body, item.heading),
-                tags=tags_for(item.title + body),
-                doc_type=doc_type_for(item.title, body, seg.shape, item.label),
+                themes=themes,
+                tags=tags_for(title + body),
+                doc_type=doc_type,
                 year=year,
                 span=item.span,
                 flags=sorted(set(flags)),
+                evidence={k: v for k, v in evidence.items() if v},
             )
         )
     publisher = PUBLISHER.search(raw)

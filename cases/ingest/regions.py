@@ -65,6 +65,7 @@ class Resolution:
     label: str = ""
     national: bool = False
     flags: list[str] = field(default_factory=list)
+    evidence: str = ""  # where the region was read, or the rule that decided it
 
     @property
     def code(self) -> str | None:
@@ -198,10 +199,26 @@ def is_national(label: str, text: str, gz: Gazetteer) -> bool:
     return text.count("全国") >= 2 and not local and not is_anonymized(text) and not SELF_REFERENCE.search(text)
 
 
+# A national issuer or subject: a ministry, a national batch (第三批全国…).
+NATIONAL_SUBJECT = re.compile(
+    r"第[一二三四五六七八九十\d]+批全国|全国[\u4e00-\u9fff]{0,16}(?:典型|案例|示范|名单)"
+    r"|^(?:农业农村部|国务院|中共中央|中央|国家[\u4e00-\u9fff]{1,10}(?:局|部|委|委员会))"
+    r"|(?:农业农村部|国家发展改革委|国家乡村振兴局|国务院|民政部|教育部)[^，。]{0,20}(?:发布|公布|印发|联合)"
+)
+
+
+def national_subject(gz: Gazetteer, title: str, lead: str) -> str | None:
+    """The words that make a document national, when its title names no place of its own."""
+    if gz.mentions(title) or gz.stem_mentions(title):
+        return None
+    m = NATIONAL_SUBJECT.search(title) or NATIONAL_SUBJECT.search(lead[:200])
+    return m.group() if m else None
+
+
 def resolve(gz: Gazetteer, label: str, title: str, text: str) -> Resolution:
     """The region of one item from its title label, title and text."""
     if is_national(label, text, gz):
-        return Resolution(label="全国", national=True)
+        return Resolution(label="全国", national=True, evidence="规则：全国性文本（多次提及全国，未提及地方）")
     anonymized = is_anonymized(title + text)
     counts = gz.mentions(title + "\n" + text)
     title_counts = gz.mentions(title)
@@ -214,6 +231,7 @@ def resolve(gz: Gazetteer, label: str, title: str, text: str) -> Resolution:
             narrower = _narrow(gz, code, counts, title_counts, text)
             if narrower:
                 res = _fill(gz, narrower, Resolution(label=label))
+        res.evidence = f"标题地名 ‘{label}’"
         return res
     if anonymized or not counts:
         hints = gz.hint_mentions(title + text)
@@ -221,9 +239,74 @@ def resolve(gz: Gazetteer, label: str, title: str, text: str) -> Resolution:
             code = hints.most_common(1)[0][0]
             word = next(name for name, c in gz.hints.items() if c == code and name in title + text)
             return _fill(gz, code, Resolution(label=word, flags=["region-from-landmark"]))
+        if not anonymized:
+            by_stem = _from_stems(gz, title + "\n" + text)
+            if by_stem:
+                return by_stem
         found = sorted(PLACEHOLDER.findall(title + text), key=len, reverse=True)
         return Resolution(label=found[0] if found else "", flags=["region-unknown"])
-    return _from_mentions(gz, counts, text)
+    if title_counts:
+        res = _from_mentions(gz, title_counts + counts, title)
+        res.evidence = f"标题 ‘{title}’"
+        return res
+    return _subject(gz, counts, text)
+
+
+def _names(gz: Gazetteer, codes) -> str:
+    return "、".join(gz.places[c].name for c in list(codes)[:6])
+
+
+def _common_ancestor(gz: Gazetteer, codes: list[str]) -> str | None:
+    chains = [[p.code for p in gz.chain(c)] for c in codes]
+    common = None
+    for level in zip(*chains, strict=False):
+        if len(set(level)) != 1:
+            break
+        common = level[0]
+    return common
+
+
+def _subject(gz: Gazetteer, counts: Counter, text: str) -> Resolution:
+    """The place a text is about.  Several places with no clear subject: their common
+    province or city when they share one, else no region (``region-ambiguous``) —
+    never the first or the last place named."""
+    leaves = [c for c in counts if not any(o != c and gz.is_within(o, c) for o in counts)]
+    # Places of one name (two 宝山区) are one place named, told apart below.
+    best: dict[str, str] = {}
+    for c in sorted(leaves, key=lambda c: -_support(gz, c, counts)):
+        best.setdefault(gz.places[c].name, c)
+    leaves = list(best.values())
+    if len(leaves) > 1:
+        support = sorted(((_support(gz, c, counts), c) for c in leaves), reverse=True)
+        (top, _), (second, _) = support[0], support[1]
+        if not (top >= 2 and top >= 2 * second):
+            common = _common_ancestor(gz, leaves)
+            if common:
+                res = _fill(gz, common, Resolution(label=gz.places[common].name, flags=["region-inferred"]))
+                res.evidence = f"推断：文中各地（{_names(gz, leaves)}）同属{gz.places[common].name}"
+                return res
+            return Resolution(
+                flags=["region-ambiguous"], evidence=f"规则：文中有多个地方（{_names(gz, leaves)}）且无明确主体"
+            )
+    res = _from_mentions(gz, counts, text)
+    res.evidence = f"正文 ‘{res.label}’"
+    return res
+
+
+def _from_stems(gz: Gazetteer, text: str) -> Resolution | None:
+    """Provinces and cities a text names only in short (浙江安吉, 新甘肃): one family
+    gives its place, inferred; several give none, and say so."""
+    stems = gz.stem_mentions(text)
+    if not stems:
+        return None
+    leaves = [c for c in stems if not any(o != c and gz.is_within(o, c) for o in stems)]
+    common = leaves[0] if len(leaves) == 1 else _common_ancestor(gz, leaves)
+    if common:
+        res = _fill(gz, common, Resolution(label=gz.places[common].name, flags=["region-inferred"]))
+        words = [m.group() for m in gz.stem_pattern.finditer(text)][:3]
+        res.evidence = f"推断：文中简称 ‘{'、'.join(words)}’"
+        return res
+    return Resolution(flags=["region-ambiguous"], evidence=f"规则：文中有多个地方（{_names(gz, leaves)}）且无明确主体")
 
 
 def _narrow(gz: Gazetteer, code: str, counts: Counter, title_counts: Counter, text: str) -> str | None:

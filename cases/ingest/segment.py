@@ -165,7 +165,7 @@ def case_compilation(doc: NormalizedDocument) -> Segmentation | None:
         m = LABELLED_TITLE.match(title)
         if m:
             label, title = m.group(1).strip(), m.group(2).strip()
-        seg.items.append(RawItem(title, paras[i:end], label=label))
+        seg.items.append(RawItem(title, paras[first - 1 : end], label=label))
     return seg
 
 

@@ -30,7 +30,7 @@ THEMES: list[tuple[str, str, str, tuple[str, ...]]] = [
         "Rural public infrastructure",
         ("基础设施", "危房改造", "危窑", "公路", "道路", "住房", "旱厕改造"),
     ),
-    ("water-supply", "农村供水保障", "Rural water supply", ("供水", "饮水", "自来水", "人饮", "吃水", "水质")),
+    ("water-supply", "农村供水保障", "Rural water supply", ("供水", "饮水", "自来水", "人饮", "吃水", "水质", "放心水", "优质水", "饮用水")),
     (
         "living-environment",
         "农村人居环境整治",
@@ -38,7 +38,12 @@ THEMES: list[tuple[str, str, str, tuple[str, ...]]] = [
         ("人居环境", "垃圾", "污水", "厕所", "环卫", "村容村貌", "环境整治", "生态环境"),
     ),
     ("education", "农村教育", "Rural education", ("教育", "学校", "教师", "义务教育", "办学", "中小学", "校园")),
-    ("health", "农村医疗卫生", "Rural health care", ("医疗", "卫生院", "医保", "医养", "卫生室", "健康服务")),
+    (
+        "health",
+        "农村医疗卫生",
+        "Rural health care",
+        ("医疗", "卫生院", "医保", "医养", "卫生室", "健康服务", "看病", "就医", "诊疗", "村医", "医生"),
+    ),
     (
         "culture-sports",
         "乡村公共文化体育",
@@ -79,7 +84,25 @@ THEMES: list[tuple[str, str, str, tuple[str, ...]]] = [
         "rural-governance",
         "乡村治理",
         "Rural governance",
-        ("治理", "扫黑除恶", "法治", "矛盾纠纷", "村规民约", "自治", "调解", "信访", "维稳", "党建"),
+        (
+            "治理",
+            "扫黑除恶",
+            "法治",
+            "矛盾纠纷",
+            "村规民约",
+            "自治",
+            "调解",
+            "信访",
+            "维稳",
+            "党建",
+            "积分制",
+            "清单制",
+            "议事",
+            "协商",
+            "说事",
+            "化解矛盾",
+            "矛盾就地化解",
+        ),
     ),
     (
         "employment",
@@ -155,8 +178,21 @@ TAG_SYNONYMS = {
 HEADING_THEMES = {"脱贫攻坚": "poverty-gains", "人居环境": "living-environment", "基层治理": "rural-governance"}
 
 
-def themes_for(title: str, text: str, heading: str = "", limit: int = 3) -> list[str]:
-    """Up to three theme slugs, strongest first; at least one."""
+# Names of departments and bodies (县教育局, 乡村振兴（扶贫）部门) say who took part, not what a
+# case is about; compounds whose parts are other themes' words (污水治理 is no governance).
+NOT_THEMES = re.compile(
+    r"[\u4e00-\u9fff]{1,10}(?:（[\u4e00-\u9fff]{1,6}）)?(?:部门|厅|局|委员会|卫健委|发展改革委|办公室|司)(?=[，、。；：\s和与及等）)]|$)"
+    r"|(?<=污水|垃圾|环境|水土|沙化|综合)治理"
+)
+
+
+def _words(text: str) -> str:
+    """The text without what only looks like a theme's word (服务工作 holds 务工)."""
+    return NOT_THEMES.sub("", text).replace("服务工", "服务、工")
+
+
+def _scores(title: str, text: str, heading: str = "") -> dict[str, float]:
+    title, text = _words(title), _words(text)
     scores: dict[str, float] = {}
     for slug, _, _, words in THEMES:
         score = 0.0
@@ -166,11 +202,38 @@ def themes_for(title: str, text: str, heading: str = "", limit: int = 3) -> list
             score += 3
         if score:
             scores[slug] = score
+    return scores
+
+
+def themes_for(title: str, text: str, heading: str = "", limit: int = 3, short_case: bool = True) -> list[str]:
+    """Up to three theme slugs, strongest first.  None when no theme is more than
+    mentioned in passing: the editor decides (the pipeline flags ``theme-unknown``).
+    ``short_case``: the text is one case, whose few mentions of a theme may be its theme
+    (a news report of a batch or a notice names many themes in passing)."""
+    scores = _scores(title, text, heading)
     if not scores:
-        return ["resource-allocation"]
+        return []
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     top = ranked[0][1]
-    return [slug for slug, s in ranked[:limit] if s >= max(2.5, top * 0.45)] or [ranked[0][0]]
+    chosen = [slug for slug, s in ranked[:limit] if s >= max(2.5, top * 0.45)]
+    # A short text names its theme a few times: two mentions of one theme, well ahead of the
+    # next, still count; a list of themes (a notice's 主题包括…) names each once and does not.
+    if not chosen and short_case and top >= 1.0 and (len(ranked) == 1 or top >= 2 * ranked[1][1]):
+        chosen = [ranked[0][0]]
+    return chosen
+
+
+def explain_themes(title: str, text: str, themes: list[str]) -> str:
+    """The words each theme was read from: ``养老（标题）、老人×3``."""
+    title, text = _words(title), _words(text)
+    parts = []
+    for slug, name, _, words in THEMES:
+        if slug not in themes:
+            continue
+        found = [f"{w}（标题）" for w in words if w in title]
+        found += [f"{w}×{text.count(w)}" for w in words if w in text and w not in title]
+        parts.append(f"{name}：{'、'.join(found[:4])}")
+    return "关键词 " + "；".join(parts) if parts else ""
 
 
 def tags_for(text: str) -> list[str]:
@@ -181,18 +244,24 @@ def tags_for(text: str) -> list[str]:
     return found[:8]
 
 
-def doc_type_for(title: str, text: str, shape: str, label: str = "") -> str:
+def doc_type_for(title: str, text: str, shape: str, label: str = "", explain: bool = False):
+    """The document type from structure: title words, a salutation (各…：), an own number,
+    a reporter's byline or a dateline (…讯, …电), the first person of a report.  With
+    ``explain``, also the rule that decided it."""
     head = text[:300]
-    if re.search(r"(汇报|报告|总结|材料|讲话)", title):
-        return "report"
-    if (
-        re.search(r"(意见|通知|办法|决定|规定|方案)(（.*）)?$", title)
-        or re.search(r"^各.{1,60}[：:]$", head, re.M)
-        or re.search(r"关于.{2,60}的(意见|通知|决定|办法)", head)
-    ):
-        return "policy"
-    if re.search(r"评论|笔者|谈谈.{0,6}意见|不成熟的意见", text[:600]):
-        return "commentary"
-    if shape == "newsletter" or re.search(r"^(近日|日前)|记者|新闻发布会", text[:300]):
-        return "news"
-    return "case"
+    rules = [
+        ("report", re.search(r"(汇报|报告|总结|材料|讲话)", title), "标题含‘{}’"),
+        ("report", re.search(r"(汇报|报告|总结)如下", head), "正文‘{}’"),
+        ("policy", re.search(r"(意见|通知|办法|决定|规定|方案|公告|通报|批复)(（.*）)?$", title), "标题含‘{}’"),
+        ("policy", re.search(r"^各.{1,60}[：:]$", head, re.M), "称呼‘{}’"),
+        ("policy", re.search(r"关于.{2,60}的(意见|通知|决定|办法)", head), "正文‘{}’"),
+        ("policy", re.search(r"^[\u4e00-\u9fff]{1,12}[〔【\[]\d{4}[〕】\]]\d{1,4}号$", head, re.M), "文号‘{}’"),
+        ("commentary", re.match(r"(评论|时评|短评|社评|观点)", title), "标题‘{}’"),
+        ("commentary", re.search(r"评论|笔者|谈谈.{0,6}意见|不成熟的意见", text[:600]), "正文‘{}’"),
+        ("news", shape == "newsletter" and re.match(r".*", shape), "简报条目"),
+        ("news", re.search(r"^(近日|日前)|记者|新闻发布会|^\S{2,12}讯|新华社.{0,12}电", text[:300], re.M), "正文‘{}’"),
+    ]
+    for kind, match, why in rules:
+        if match:
+            return (kind, "规则：" + why.format(match.group())) if explain else kind
+    return ("case", "规则：无通知、新闻、评论或报告的特征") if explain else "case"
