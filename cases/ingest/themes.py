@@ -179,10 +179,9 @@ HEADING_THEMES = {"脱贫攻坚": "poverty-gains", "人居环境": "living-envir
 
 
 # Names of departments and bodies (县教育局, 乡村振兴（扶贫）部门) say who took part, not what a
-# case is about; compounds whose parts are other themes' words (污水治理 is no governance).
+# case is about.
 NOT_THEMES = re.compile(
     r"[\u4e00-\u9fff]{1,10}(?:（[\u4e00-\u9fff]{1,6}）)?(?:部门|厅|局|委员会|卫健委|发展改革委|办公室|司)(?=[，、。；：\s和与及等）)]|$)"
-    r"|(?<=污水|垃圾|环境|水土|沙化|综合)治理"
 )
 
 
