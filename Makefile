@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install lint format regions vendor messages test-postgres clean bench eval-search
+.PHONY: run test install lint format regions vendor messages test-postgres clean bench eval-search eval-ingest bench-ingest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,3 +78,11 @@ eval-search: install
 	DATABASE_URL=sqlite:///$(EVAL_DB) $(BIN)/python manage.py migrate -v0
 	DATABASE_URL=sqlite:///$(EVAL_DB) $(BIN)/python manage.py load_seeds
 	DATABASE_URL=sqlite:///$(EVAL_DB) $(BIN)/python manage.py eval_search $(if $(DETAILS),--details)
+
+# Ingestion quality on the documents we wrote (tests/documents/): per-field scores, pinned by tests/test_eval_ingest.py.
+eval-ingest: install
+	$(BIN)/python scripts/eval_ingest.py
+
+# Parsing time and peak memory of a 5 MB document (issue 15): a measurement, not a timed test.
+bench-ingest: install
+	$(BIN)/python scripts/bench_ingest.py

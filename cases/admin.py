@@ -335,13 +335,23 @@ class CaseAdmin(SimpleHistoryAdmin):
         "confirm_personal_data",
         "delete_selected",
     ]
-    readonly_fields = ["flag_panel", "public_links", "source_panel", "history_link"]
+    readonly_fields = ["flag_panel", "evidence_panel", "public_links", "source_panel", "history_link"]
     fieldsets = [
         (None, {"fields": ["title", "place", "region_label", "year", "doc_type", "themes", "tag_names"]}),
         (_("内容"), {"fields": ["summary", "background", "measures", "outcomes", "body"]}),
         (
             _("审核与发布"),
-            {"fields": ["status", "flag_panel", "confirm_privacy", "public_links", "history_link", "version"]},
+            {
+                "fields": [
+                    "status",
+                    "flag_panel",
+                    "evidence_panel",
+                    "confirm_privacy",
+                    "public_links",
+                    "history_link",
+                    "version",
+                ]
+            },
         ),
         (_("来源"), {"fields": ["source_panel"], "classes": ["collapse"]}),
     ]
@@ -404,6 +414,13 @@ class CaseAdmin(SimpleHistoryAdmin):
         elif not workflow.can_publish(request.user) or not obj.privacy_findings():
             fieldsets[2][1]["fields"].remove("confirm_privacy")
         return fieldsets
+
+    @admin.display(description=_("推断依据"))
+    def evidence_panel(self, case):
+        labels = case.evidence_labels()
+        if not labels:
+            return _t("无")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li><strong>{}</strong>：{}</li>", labels))
 
     @admin.display(description=_("质量标记"))
     def flag_panel(self, case):

@@ -72,6 +72,19 @@ def _values(parsed: ParsedCase, publish: bool) -> dict:
     }
 
 
+# The evidence of a field explains the importer's value: it goes when an editor changed it.
+EVIDENCE_FIELDS = {
+    "region": ("province", "prefecture", "county", "region_label"),
+    "year": ("year",),
+    "doc_type": ("doc_type",),
+    "themes": ("themes",),
+}
+
+
+def _evidence(parsed: ParsedCase, kept: set[str]) -> dict:
+    return {k: v for k, v in parsed.evidence.items() if not kept & set(EVIDENCE_FIELDS.get(k, ()))}
+
+
 def _current(case: Case) -> dict:
     values = {}
     for name in Case.IMPORTED_FIELDS:
@@ -127,6 +140,7 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
                 _apply(case, name, value)
             case.span_start, case.span_end = parsed.span
             case.imported = new
+            case.evidence = _evidence(parsed, set())
             case._change_reason = f"导入：{doc.file_name}"
             with one_record(case, "+"):
                 case.save()
@@ -135,15 +149,21 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
             continue
         current, last = _current(case), case.imported
         changed: set[str] = set()
+        kept: set[str] = set()
         for name, value in new.items():
             if current[name] != last.get(name):
                 report.counts["kept-editor-value"] += 1
+                kept.add(name)
                 continue  # an editor changed it since the import
             if current[name] != value:
                 _apply(case, name, value)
                 changed.add(name)
+        evidence = _evidence(parsed, kept)
+        if evidence != case.evidence:
+            case.evidence = evidence
+            changed.add("evidence")
         if changed:
-            case.imported = {**last, **{n: new[n] for n in changed}}
+            case.imported = {**last, **{n: new[n] for n in changed if n in new}}
             case._change_reason = f"重新导入：{doc.file_name}"
             with one_record(case):
                 case.save()

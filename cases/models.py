@@ -177,6 +177,11 @@ class CaseQuerySet(models.QuerySet):
             match |= models.Q(quality_flags__icontains=f'"{code}"')
         return self.filter(match)
 
+    def cases_only(self):
+        """Cases proper (案例), without the news, notices, reports and commentary a library
+        also holds: what the home page's newest cases, map and theme tiles count."""
+        return self.filter(doc_type=Case.DocType.CASE)
+
     def in_region(self, region: Region):
         return self.filter(models.Q(province=region) | models.Q(prefecture=region) | models.Q(county=region))
 
@@ -404,6 +409,13 @@ class Case(models.Model):
         _("版本"), default=1, editable=False, help_text=_("每次保存加一，用于防止并发覆盖")
     )
     imported = models.JSONField(default=dict, blank=True, editable=False, help_text=_("导入程序上次写入的值"))
+    evidence = models.JSONField(
+        _("推断依据"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("导入程序推断地区、年份、文档类型和主题的依据（原文位置或规则）；编辑修改过的字段不再显示依据"),
+    )
     # jieba tokens for full-text search, kept up to date on save (see cases/search.py).
     search_title = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
@@ -453,6 +465,20 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.slug])
+
+    EVIDENCE_LABELS = {"region": _("地区"), "year": _("年份"), "doc_type": _("文档类型"), "themes": _("主题")}
+    # What readers are told where the importer inferred a field rather than read it.
+    INFERRED_NOTES = {"region": _("地区由上下文推断"), "year": _("年份由正文推断")}
+
+    def evidence_labels(self) -> list[tuple[str, str]]:
+        """(field, where its value was read or the rule that decided it), for editors."""
+        return [
+            (str(label), self.evidence[key]) for key, label in self.EVIDENCE_LABELS.items() if self.evidence.get(key)
+        ]
+
+    def inferred_notes(self) -> list[str]:
+        """Short notes for readers where a field was inferred rather than stated."""
+        return [str(note) for key, note in self.INFERRED_NOTES.items() if self.evidence.get(key, "").startswith("推断")]
 
     @property
     def full_text(self) -> str:

@@ -47,11 +47,24 @@ FLAGS = {
             ),
             True,
         ),
+        Flag(
+            "region-ambiguous",
+            _("地区不确定"),
+            _("原文提到多个地方，看不出写的是哪一个（或是全国性的），请用“地区”字段选择，或标为全国。"),
+            True,
+        ),
+        Flag("stub", _("只有条目"), _("这一条来自名单或表格，只有标题和地区，没有正文，请补充内容。"), True),
+        Flag("theme-unknown", _("主题不明"), _("原文没有明确的主题，请选择主题。"), False),
+        Flag("repeated-text", _("有重复文字"), _("原文有大段重复的行，导入时只保留了一行，请对照来源检查。"), False),
         Flag("region-inferred", _("地区为推断"), _("原文隐去了地名，地区由文中其他线索推断，请核对。"), False),
         Flag("region-from-landmark", _("地区来自地标"), _("地区由文中的景区或功能区名称推断，请核对。"), False),
         Flag("year-conflict", _("年份存疑"), _("文中的阿拉伯数字年份与落款年份不一致，采用了落款年份。"), False),
     )
 }
+
+
+# Characters of text that make a list's entry a case.
+STUB_TEXT = 50
 
 
 def flag(code: str) -> Flag:
@@ -72,6 +85,10 @@ def live_flags(case, tag_names: list[str] | None = None) -> list[str]:
         codes.discard("no-title")
     if case.province_id or case.region_label == "全国":
         codes.discard("region-unknown")
+        codes.discard("region-ambiguous")
+    # A stub is complete once an editor gives it a text of its own.
+    if len(text.strip()) >= STUB_TEXT:
+        codes.discard("stub")
     if REPLACEMENT not in case.title + text:
         codes.discard("unrecoverable-characters")
     found = case.privacy_findings(tag_names)

@@ -30,8 +30,9 @@ PAGE_SIZE = 20
 
 @require_GET
 def home(request):
-    """The library at a glance: counts by theme and province (and the map), the newest cases."""
-    published = Case.objects.published()
+    """The library at a glance: counts by theme and province (and the map), the newest cases.
+    Only cases (案例): news, notices, reports and commentary are in the list, by type."""
+    published = Case.objects.published().cases_only()
     counted = counts(published)
     by_theme = dict(counted["theme"])
     themes = list(Theme.objects.order_by("position"))

@@ -32,7 +32,9 @@ DOCUMENTS = ROOT / "tests" / "documents"
 # Flags the expected reading decides on both ways: raised when expected, never otherwise.
 DECIDED_FLAGS = {"stub", "region-ambiguous", "theme-unknown", "repeated-text"}
 # Page furniture no title may hold, whatever the document.
-FURNITURE = re.compile(r"发布时间|发布日期|来源[：:]|浏览|点击[数：:]|当前位置|您的位置|版权所有|ICP|字号|打印|上传人|责任编辑")
+FURNITURE = re.compile(
+    r"发布时间|发布日期|来源[：:]|浏览|点击[数：:]|当前位置|您的位置|版权所有|ICP|字号|打印|上传人|责任编辑"
+)
 
 
 @dataclass

@@ -9,9 +9,9 @@ def test_home_shows_counts_by_theme_and_province(client, seeded):
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    published = Case.objects.published().count()
+    published = Case.objects.published().cases_only().count()
     assert f"收录 <strong>{published}</strong> 个已发布的案例" in html
-    assert 'href="/cases/?province=110000">北京市 <span class="count">1</span>' in html
+    assert 'href="/cases/?doc_type=case&amp;province=110000">北京市 <span class="count">1</span>' in html
 
 
 def test_the_list_filters_by_province_and_text(client, seeded):
@@ -143,11 +143,12 @@ def test_the_large_text_mode_is_a_query_parameter_that_keeps_the_filters(client,
 
 
 def test_drafts_are_in_no_public_count(client, seeded):
-    """Home tiles, the map's numbers, statistics and the source page count published cases only."""
+    """Home tiles, the map's numbers, statistics and the source page count published cases only
+    (the home page: cases proper, no news or notices)."""
     import json
     import re
 
-    published = Case.objects.published()
+    published = Case.objects.published().cases_only()
     home = client.get("/").content.decode()
     counts = json.loads(
         re.search(r'<script id="province-counts" type="application/json">(.*?)</script>', home).group(1)

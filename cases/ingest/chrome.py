@@ -59,7 +59,7 @@ YEAR = re.compile(r"(19|20)\d{2}")
 FURNITURE_LINES = re.compile(
     r"^(?:当前位置|您的位置|您现在的位置|您所在的位置|所在位置|位置)[：:]"
     r"|首页\s*[>›»]|[>›»]\s*正文$"
-    r"|^(?:主办|承办|协办|主管)(?:单位)?[：:]|主管\s*\S{2,20}\s*主办|^\S{2,20}主办$"
+    r"|^(?:主办|承办|协办|主管)(?:单位)?[：:]|主管\s*\S{2,20}\s*主办|^\S{2,20}主办$|主办\s*\S{2,30}\s*承办$"
     r"|版权所有|版权说明|copyright|©|icp[备证]|公网安备|网站标识码|技术支持[：:]|powered\s*by"
     r"|^投诉建议|业务电话[：:]|^网站地图|^联系我们|^设为首页|^加入收藏|收藏本站|^无障碍|^长者模式|^皮肤设置"
     r"|^关注(?:微信|微博|我们)|^扫(?:一扫|码)|^微信扫码|^识别二维码|^分享到|^相关(?:链接|阅读|文章|新闻|推荐)"
@@ -72,7 +72,9 @@ FURNITURE_LINES = re.compile(
     re.IGNORECASE,
 )
 # A document library's notices, full sentences though they are.
-LIBRARY_NOTICES = re.compile(r"由会员分享|继续免费阅读|下载本文档|人工客服|仅部分预览|文档侵犯|下载文档|本文档由用户提供")
+LIBRARY_NOTICES = re.compile(
+    r"由会员分享|继续免费阅读|下载本文档|人工客服|仅部分预览|文档侵犯|下载文档|本文档由用户提供"
+)
 # Inline chrome that a page break glued to real text.
 INLINE_CHROME = re.compile(r"^admin\s*分享时间[：:]\s*加入收藏共计\d+个字，?预计阅读时长\d+分钟")
 # Long runs of digits are counters (views, ids); a year alone is not.
@@ -130,7 +132,7 @@ def _is_furniture_led(pieces: str) -> bool:
     lone date (a signature) or control words alone (大 中 小 may be prose)."""
     labelled = re.search(rf"(?:{DATE_LABELS}|{COUNT_LABELS}|{NAME_LABELS})\s*[：:]", pieces)
     clock = re.search(TIME, pieces)
-    iso = re.fullmatch(rf"\s*(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}\s*", pieces)
+    iso = re.fullmatch(r"\s*(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s*", pieces)
     month_day = re.fullmatch(rf"\s*{MONTH_DAY}\s*", pieces)
     return bool(labelled or clock or iso or month_day)
 

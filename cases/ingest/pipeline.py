@@ -141,6 +141,11 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
         else:
             res = regions.resolve(gazetteer, item.label, title, body)
             res = regions.infer_anonymized(gazetteer, res, title + body, pooled, pooled_city)
+            body_of = regions.national_source(body) if "region-ambiguous" in res.flags else None
+            if body_of:
+                res = regions.Resolution(
+                    label="全国", national=True, evidence=f"规则：多个省份，出自全国性机构（‘{body_of}’）"
+                )
         if "region-inferred" in res.flags and not res.evidence.startswith("推断"):
             res.evidence = "推断：原文隐去了地名，由文中其他地名推断"
         year, year_flags, year_evidence = dates.item_year(body, doc_dates, latest, newsletter_year, own)

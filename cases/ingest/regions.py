@@ -72,6 +72,30 @@ class Resolution:
         return self.county or self.prefecture or self.province
 
 
+def trie_pattern(names) -> str:
+    """One regular expression for many names, shaped as their trie: it finds the longest
+    name at each place, as the names' alternation sorted by length would, but a text is
+    read once instead of once per name (a 5 MB document in seconds, not minutes)."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def pattern(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return "(?:" + "|".join(re.escape(c) + pattern(child) for c, child in sorted(trie.items()) if c) + ")"
+
+
 def stem(name: str) -> str:
     return SUFFIX.sub("", name)
 
@@ -97,13 +121,11 @@ class Gazetteer:
 
     @cached_property
     def full_pattern(self) -> re.Pattern:
-        names = sorted((n for n in self.full if len(n) >= 2 and n not in COMMON_WORDS), key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, names)))
+        return re.compile(trie_pattern(n for n in self.full if len(n) >= 2 and n not in COMMON_WORDS))
 
     @cached_property
     def stem_pattern(self) -> re.Pattern:
-        names = sorted(self.stems, key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, names)))
+        return re.compile(trie_pattern(self.stems))
 
     def chain(self, code: str) -> list[Place]:
         out = []
@@ -205,6 +227,24 @@ NATIONAL_SUBJECT = re.compile(
     r"|^(?:农业农村部|国务院|中共中央|中央|国家[\u4e00-\u9fff]{1,10}(?:局|部|委|委员会))"
     r"|(?:农业农村部|国家发展改革委|国家乡村振兴局|国务院|民政部|教育部)[^，。]{0,20}(?:发布|公布|印发|联合)"
 )
+
+
+# A national body a report of several provinces comes from (记者从水利部获悉).
+# The State Council's ministries are a closed list: 干部 or 支部 are no ministry.
+MINISTRIES = (
+    "农业农村|水利|民政|教育|财政|自然资源|生态环境|住房和城乡建设|住房城乡建设|交通运输|人力资源和社会保障|"
+    "人力资源社会保障|商务|文化和旅游|司法|公安|工业和信息化|科技|应急管理|退役军人事务"
+)
+NATIONAL_BODY = re.compile(
+    rf"国务院|(?<![省市县区厅局])(?:{MINISTRIES})部|国家(?:发展改革委|卫生健康委|乡村振兴局|疾控局|[\u4e00-\u9fff]{{2,8}}局)"
+)
+
+
+def national_source(text: str) -> str | None:
+    """The national body a text names, if any: several provinces reported from a ministry
+    make a national text, not an ambiguous one."""
+    m = NATIONAL_BODY.search(text)
+    return m.group() if m else None
 
 
 def national_subject(gz: Gazetteer, title: str, lead: str) -> str | None:

@@ -44,7 +44,9 @@ NUMBERED = re.compile(r"^(\d{1,3})[-－.、．]\s*([^：:|，。]{2,20})[：:](.
 PLACE_LIKE = re.compile(r"(省|市|区|县|旗|州|盟|镇|乡|村|街道)$")
 # The end of a notice's text: its issuer over a date, an attachment.
 DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[一二三四五六七八九〇零○OoＯ]{4}年")
-ISSUER_LINE = re.compile(r"^\S.{1,40}(部|厅|局|委|办|办公室|政府|委员会|中心|院|社|会|镇|乡)(\s+\S.{1,30}(部|厅|局|委|办公室))*$")
+ISSUER_LINE = re.compile(
+    r"^\S.{1,40}(部|厅|局|委|办|办公室|政府|委员会|中心|院|社|会|镇|乡)(\s+\S.{1,30}(部|厅|局|委|办公室))*$"
+)
 ATTACHMENT = re.compile(r"^附件\s*\d*[：:]?")
 SECTION_HEADING = re.compile(r"^0?\d\s*(改革背景|主要做法|改革成效|改革目标|改革措施|工作成效|基本情况|经验启示)$")
 ARTICLE = re.compile(r"^第([一二三四五六七八九十百\d]+)篇[：:]\s*(.+)$")

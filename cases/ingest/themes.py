@@ -30,7 +30,12 @@ THEMES: list[tuple[str, str, str, tuple[str, ...]]] = [
         "Rural public infrastructure",
         ("基础设施", "危房改造", "危窑", "公路", "道路", "住房", "旱厕改造"),
     ),
-    ("water-supply", "农村供水保障", "Rural water supply", ("供水", "饮水", "自来水", "人饮", "吃水", "水质", "放心水", "优质水", "饮用水")),
+    (
+        "water-supply",
+        "农村供水保障",
+        "Rural water supply",
+        ("供水", "饮水", "自来水", "人饮", "吃水", "水质", "放心水", "优质水", "饮用水"),
+    ),
     (
         "living-environment",
         "农村人居环境整治",

@@ -27,7 +27,7 @@
       });
       chart.on("click", function (p) {
         var code = codeByName[p.name];
-        if (code) window.location.href = listUrl + "?province=" + code;
+        if (code) window.location.href = listUrl + (listUrl.indexOf("?") < 0 ? "?" : "&") + "province=" + code;
       });
       window.addEventListener("resize", function () { chart.resize(); });
       el.setAttribute("data-ready", "true");
