@@ -7,6 +7,7 @@ with its own numbers so that no line repeats, plus one long run of a repeated li
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -39,12 +40,16 @@ def main() -> None:
     parse_document("宁海县：助餐点\n宁海县推进助餐点建设。", "warm.txt", gz)  # models loaded once, as in a server
     raw = document()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     doc = parse_document(raw, "bench.txt", gz)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"document: {len(raw.encode('utf-8')) / 1024 / 1024:.1f} MB, {raw.count(chr(10)) + 1} lines")
-    print(f"items: {len(doc.cases)}; parse time: {seconds:.1f} s (limit 10 s)")
+    # On a shared machine the wall time includes waiting for a CPU; the CPU time does not.
+    load = os.getloadavg()[0]
+    print(
+        f"items: {len(doc.cases)}; parse time: {cpu:.1f} s of CPU, {seconds:.1f} s wall (load {load:.1f}; limit 10 s)"
+    )
     print(f"peak memory of the process: {peak:.0f} MB (limit 300 MB; {before:.0f} MB before parsing)")
 
 

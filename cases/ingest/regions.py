@@ -128,21 +128,29 @@ class Gazetteer:
         return re.compile(trie_pattern(self.stems))
 
     def chain(self, code: str) -> list[Place]:
+        return list(self._chains(code))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 — one gazetteer per process, loaded once
+    def _chains(self, code: str) -> tuple[Place, ...]:
         out = []
         place = self.places.get(code)
         while place:
             out.append(place)
             place = self.places.get(place.parent) if place.parent else None
-        return out[::-1]
+        return tuple(out[::-1])
 
     def province_of(self, code: str) -> str:
         return self.chain(code)[0].code
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        return any(p.code == ancestor for p in self.chain(code))
+        return any(p.code == ancestor for p in self._chains(code))
 
     def mentions(self, text: str) -> Counter:
         """Official names (and former names) in a text, counted per code."""
+        return Counter(self._mentions(text))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 — a text is read for its places by several rules
+    def _mentions(self, text: str) -> Counter:
         counts: Counter = Counter()
         for m in self.full_pattern.finditer(text):
             for code in self.full[m.group()]:
@@ -260,8 +268,8 @@ def resolve(gz: Gazetteer, label: str, title: str, text: str) -> Resolution:
     if is_national(label, text, gz):
         return Resolution(label="全国", national=True, evidence="规则：全国性文本（多次提及全国，未提及地方）")
     anonymized = is_anonymized(title + text)
-    counts = gz.mentions(title + "\n" + text)
     title_counts = gz.mentions(title)
+    counts = title_counts + gz.mentions(text)
     words = gz.parse_label(label) if label else []
     if words:
         candidates = words[-1]
@@ -370,11 +378,7 @@ def _from_mentions(gz: Gazetteer, counts: Counter, text: str) -> Resolution:
     # Prefer the deepest place among the best supported family.
     family = [c for c in counts if gz.is_within(c, code) or gz.is_within(code, c)]
     deepest = max(family, key=lambda c: (LEVELS.index(gz.places[c].level), counts[c]))
-    first = min(
-        (m for m in gz.full_pattern.finditer(text) if deepest in gz.full[m.group()]),
-        key=lambda m: m.start(),
-        default=None,
-    )
+    first = next((m for m in gz.full_pattern.finditer(text) if deepest in gz.full[m.group()]), None)
     return _fill(gz, deepest, Resolution(label=first.group() if first else gz.places[deepest].name))
 
 
