@@ -29,6 +29,8 @@ def test_it_detects_the_encodings_editors_bring(encoding):
         (gzip.compress(REPORT.encode()), "不是文本文件"),
         (b"\xc3\x28\xa0\xa1\xff" * 20, "无法识别文件编码"),
         (b"a" * (10 * 1024 * 1024 + 1), "文件过大"),
+        ("。。。，，，！！！\n……——\n".encode(), "没有可读的文字"),
+        (b"123456\n2020 2021\n-- 3.14 --\n", "没有可读的文字"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(data, message):
@@ -64,6 +66,7 @@ def test_importing_the_same_document_twice_does_not_duplicate_it(db, tmp_path):
         (b"", "文件为空"),
         (b"\x00\x01\x02binary\x00" * 100, "不是文本文件"),
         (b"\xc3\x28\xa0\xa1\xff" * 50, "无法识别文件编码"),
+        ("，。；：！？".encode("gb18030") * 40, "没有可读的文字"),
     ],
 )
 def test_import_text_fails_atomically_with_one_line(db, tmp_path, content, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 MAX_BYTES = 10 * 1024 * 1024
 # Each "?" may start a garbled GBK run whose repair weighs hundreds of candidates: past this many
@@ -24,6 +25,11 @@ MAGIC = (
     b"Rar!",
     b"\x7fELF",
 )
+
+
+# A document has words: two Chinese characters or Latin letters in a row, somewhere.
+WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}")
+NO_WORDS = "没有可读的文字：文档只有标点、数字或符号"
 
 
 class BadInput(ValueError):
@@ -81,6 +87,8 @@ def decode_document(data: bytes) -> tuple[str, str]:
         longest = max(map(len, text.splitlines()), default=0)
         if longest > MAX_LINE_CHARS:
             raise BadInput(f"有一行长达 {longest} 字（上限 {MAX_LINE_CHARS}）：不像是正常的文档")
+        if not WORDS.search(text):
+            raise BadInput(NO_WORDS)
         if (slips := text.count("?")) > MAX_SLIPS:
             raise BadInput(f"乱码过多（{slips} 处“?”，上限 {MAX_SLIPS}）：请先用正确的编码另存为 UTF-8 再导入")
         return text.replace("\r\n", "\n").replace("\r", "\n"), encoding.replace("-sig", "")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import dates, privacy, regions
-from .decode import BadInput
+from .decode import NO_WORDS, WORDS, BadInput
 from .mojibake import REPLACEMENT
 from .normalize import normalize_document
 from .regions import Gazetteer
@@ -22,7 +22,6 @@ BLOCKING = frozenset(
 )
 # This many lines dropped as repetitions make a document suspect.
 REPEATED_LINES = 5
-READABLE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,}")
 
 
 @dataclass
@@ -113,8 +112,8 @@ def _fallback_title(items: list[RawItem]) -> str:
 
 def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date | None = None) -> ParsedDocument:
     latest = (today or date.today()).year
-    if not READABLE.search(raw):
-        raise BadInput("没有可读的文字：文档只有标点、数字或符号")
+    if not WORDS.search(raw):
+        raise BadInput(NO_WORDS)
     doc = normalize_document(raw)
     seg = segment(doc)
     items = merge_duplicates(seg.items)
