@@ -200,6 +200,6 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
         publisher=publisher.group(1) if publisher else "",
         batch=f"第{batch.group(1)}批" if batch else "",
         doc_number=number.group() if number else "",
-        year=doc_dates.year or newsletter_year,
+        year=doc_dates.year or own.year or newsletter_year,
         cases=cases,
     )

@@ -84,7 +84,7 @@ def numbered_list(doc: NormalizedDocument) -> Segmentation | None:
         return None
     bodies = [(starts[n + 1] if n + 1 < len(starts) else len(paras)) - i - 1 for n, i in enumerate(starts)]
     names = sum(b == 0 for b in bodies[:-1]) >= max(1, (len(starts) - 1) // 2)
-    seg = Segmentation("numbered-list")
+    seg = Segmentation("numbered-list", title=_page_title(doc) if names else "")
     for n, i in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(paras)
         m = NUMBERED.match(paras[i].text)
@@ -116,7 +116,7 @@ def place_table(doc: NormalizedDocument) -> Segmentation | None:
     table = max(runs, key=len, default=[])
     if len(table) < 3:
         return None
-    seg = Segmentation("place-table")
+    seg = Segmentation("place-table", title=_page_title(doc))
     heading = ""
     for k, i in enumerate(table):
         cells = [c for c in _cells(paras[i].text) if c]
@@ -336,6 +336,14 @@ def _anchored_title(doc: NormalizedDocument) -> int | None:
         if f.position < len(paras) and _title_like(paras[f.position].text):
             return f.position
     return None
+
+
+def _page_title(doc: NormalizedDocument) -> str:
+    """The title of the page a list or a table stands in (its notice, its article)."""
+    at = _anchored_title(doc)
+    if at is None and doc.paragraphs and _title_like(doc.paragraphs[0].text):
+        at = 0
+    return clean_title(doc.paragraphs[at].text) if at is not None else ""
 
 
 def single_document(doc: NormalizedDocument) -> Segmentation:
