@@ -78,3 +78,59 @@ def test_it_does_not_join_a_title_to_its_body():
 def test_angle_brackets_of_nested_titles_are_not_markup():
     line = "《关于转发黑龙江省教育督导委员会办公室<关于开展专项督导的通知>的通知》"
     assert normalize_line(line) == line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "发布时间：2021年06月04日 17:33:24 浏览量：2438",
+        "發佈時間:2023-01-03 14:15:42 | 來源:中國網 | 作者: | 責任編輯:王靜",
+        "2024-01-08 10:21:33　来源：新华网　作者：　编辑：刘洋",
+        "日期：2020-11-12　　来源：德化县卫健局　　作者：林芳　　【打印本页】【关闭窗口】",
+        "发布日期：2023-01-28 11:54 信息编号：3399495 所属类别：行业新闻",
+        "上传人：a****3 文档编号：8812345 上传时间：2023-03-02 格式：DOCX 页数：6 大小：24.1KB",
+        "当前位置：首页 > 政务公开 > 工作动态",
+        "您所在的位置: 东南网 > 福建频道> 今日要闻 > 正文",
+        "中国乡村报社主管 乡村之声传媒主办",
+        "湘潭县人民政府主办 湘潭县融媒体中心承办",
+        "Copyright © 2020 德化县人民政府 版权所有",
+        "首頁|新聞中心|電視點播|專題專欄|視聽|長三角 設為首頁|收藏本站",
+        "中国政府网 | 福建省人民政府 | 泉州市人民政府",
+        "已阅读5页，还剩16页未读 继续免费阅读",
+        "版权说明：本文档由用户提供并上传，收益归属内容提供方，若内容存在侵权，请进行举报或认领",
+        "12/28",
+        "14:33",
+        "2024年02月28日 13:20",
+    ],
+)
+def test_page_furniture_is_chrome_whatever_joins_it(line):
+    assert is_chrome(normalize_line(line))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2020",  # a lone year: a table's row, a title's first line
+        "2022年9月16日",  # a signature's date
+        "时间银行让低龄老人服务高龄老人。",
+        "村民扫码即可反映诉求、办理事项，村干部限时办结。",
+        "相关部门要加强协作。",
+    ],
+)
+def test_a_lone_year_a_signature_and_prose_are_not_chrome(line):
+    assert not is_chrome(normalize_line(line))
+
+
+def test_furniture_glued_to_a_title_is_cut_off_and_its_date_kept():
+    raw = "发布时间：2024年01月05日 09:12:40 浏览量：3521【乡村振兴】关于公布第六批典型案例的通知\n正文。"
+    doc = normalize_document(raw)
+    assert [p.text for p in doc.paragraphs] == ["【乡村振兴】关于公布第六批典型案例的通知", "正文。"]
+    assert (doc.furniture[0].year, doc.furniture[0].glued) == (2024, True)
+
+
+def test_a_title_is_not_glued_to_the_text_after_a_blank_line():
+    raw = "坚持党建引领，做实“三个一”服务，打通农村养老服务最后一公里\n\n近年来，荣成市推行养老服务模式。"
+    assert [p.text for p in normalize_document(raw).paragraphs] == [
+        "坚持党建引领，做实“三个一”服务，打通农村养老服务最后一公里",
+        "近年来，荣成市推行养老服务模式。",
+    ]
