@@ -15,7 +15,7 @@ def indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0016_title_index")]
+    dependencies = [("cases", "0017_keyword")]
 
     operations = [
         migrations.AddField(
