@@ -116,10 +116,11 @@ def test_an_official_clicks_a_province_on_the_map(page, live_server, library):
     x, y = page.evaluate("() => window.caseMap.convertToPixel({seriesIndex: 0}, [102.9, 30.4])")
     box = page.locator("#china-map").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
-    page.wait_for_url("**/cases/?province=510000")
-    assert page.locator("#total").inner_text() == "3"
-    page.get_by_role("link", name="巩固脱贫攻坚成果").first.click()
-    page.wait_for_url("**theme=poverty-gains**")
+    # The map counts cases proper (案例): Sichuan's news, report and notice are in the list by type.
+    page.wait_for_url("**/cases/?doc_type=case&province=510000")
+    assert page.locator("#total").inner_text() == "1"
+    page.get_by_role("link", name="乡镇公共服务与便民服务").first.click()
+    page.wait_for_url("**theme=township-services**")
     assert page.locator("#total").inner_text() == "1"
     shot(page, "list")
 
@@ -128,7 +129,7 @@ def test_an_official_finds_elder_care_cases_by_theme_and_search(page, live_serve
     page.goto(live_server.url + "/")
     assert page.title() == "乡村公共服务案例库"
     page.get_by_role("link", name="农村养老服务").first.click()
-    page.wait_for_url("**/cases/?theme=elderly-care")
+    page.wait_for_url("**/cases/?doc_type=case&theme=elderly-care")
     assert "依托“暖心食堂”构建新型农村养老服务体系" in page.content() or page.locator(".case-card").count() > 0
 
     page.get_by_label("搜索").fill("養老")
