@@ -15,7 +15,7 @@ def indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0017_keyword")]
+    dependencies = [("cases", "0018_source_url")]
 
     operations = [
         migrations.AddField(
