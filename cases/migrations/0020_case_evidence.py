@@ -15,7 +15,7 @@ def indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0018_source_url")]
+    dependencies = [("cases", "0019_one_public_version")]
 
     operations = [
         migrations.AddField(
