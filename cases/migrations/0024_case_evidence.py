@@ -15,7 +15,7 @@ def indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0020_keyword_links_and_relation_history")]
+    dependencies = [("cases", "0023_text_match_cost")]
 
     operations = [
         migrations.AddField(
