@@ -77,7 +77,7 @@ def test_large_text_enlarges_the_search_box_and_buttons(browser, live_server, li
         )
 
     before = sizes()
-    page.get_by_role("button", name="大字模式").click()
+    page.get_by_role("link", name="大字模式").click()
     page.wait_for_selector(".large-text")
     after = sizes()
 
