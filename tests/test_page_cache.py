@@ -3,8 +3,6 @@ that does not answer costs readers nothing but speed (cases/pagecache.py)."""
 
 import logging
 import shutil
-import socket
-import subprocess
 import threading
 import time
 
@@ -15,6 +13,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from cases import pagecache
+from tests.servers import ThrowawayRedis
 
 
 def reader_request(path: str = "/cases/?province=330000"):
@@ -70,33 +69,6 @@ def test_editors_large_text_readers_and_the_admin_are_never_served_from_the_cach
         request.COOKIES = cookies
         middleware(request)
     assert len(drawn) == 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ThrowawayRedis:
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    def start(self):
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture

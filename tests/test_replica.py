@@ -21,7 +21,8 @@ from django.test import RequestFactory
 
 from cases import routers
 from cases.models import Case, LibraryState
-from tests.test_outage import ROOT, ThrowawayPostgres, _free_port, _tool, fetch
+from tests.servers import ROOT, ThrowawayPostgres, fetch, free_port, tool
+from tests.servers import portal as serve_portal
 
 pytestmark = pytest.mark.postgres_server
 
@@ -35,7 +36,7 @@ class LoggedPostgres(ThrowawayPostgres):
             f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off -c log_statement=all"
             " -c wal_level=replica -c max_wal_senders=4"
         )
-        self._run(_tool("pg_ctl"), "-D", self.data, "-o", options, "-l", self.log, "-w", "start")
+        self._run(tool("pg_ctl"), "-D", self.data, "-o", options, "-l", self.log, "-w", "start")
 
     def sql(self, statement: str, *params):
         with psycopg.connect(self.url, autocommit=True) as connection:
@@ -55,12 +56,12 @@ class StreamingReplica(LoggedPostgres):
 
     def __init__(self, folder: Path, primary: LoggedPostgres):
         self.data = folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_user = primary.as_user
         if self.as_user:
             shutil.chown(folder, "postgres")
         self._run(
-            _tool("pg_basebackup"), "-h", "127.0.0.1", "-p", primary.port, "-U", "postgres",
+            tool("pg_basebackup"), "-h", "127.0.0.1", "-p", primary.port, "-U", "postgres",
             "-D", self.data, "-R", "-X", "stream", "--no-sync",
         )  # fmt: skip
 
@@ -72,7 +73,7 @@ def _folder(name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def servers():
-    if not all(_tool(name) for name in ("initdb", "pg_ctl", "pg_basebackup")):
+    if not all(tool(name) for name in ("initdb", "pg_ctl", "pg_basebackup")):
         message = "initdb/pg_ctl/pg_basebackup not found: the replica test needs PostgreSQL's server binaries"
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(message)
@@ -111,37 +112,8 @@ def wait_replayed(primary: LoggedPostgres, replica: LoggedPostgres) -> None:
 @pytest.fixture(scope="module")
 def portal(servers):
     primary, replica = servers
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": primary.url,
-        "DATABASE_REPLICA_URLS": replica.url,
-        "DEBUG": "false",
-        "SECRET_KEY": "replica-test-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-    }
-    env.pop("CACHE_URL", None)  # the worker's own memory: one worker, one cache
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            fetch(base + "/healthz")
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base, env
-    server.terminate()
-    server.wait(timeout=30)
+    with serve_portal("replica", primary.url, DATABASE_REPLICA_URLS=replica.url) as served:
+        yield served
 
 
 def publish(env: dict, slug: str, title: str) -> None:
