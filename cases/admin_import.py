@@ -162,6 +162,10 @@ def _apply_edits(parsed, data: dict) -> None:
             evidence["doc_type"] = edited
         if sorted(t.slug for t in data.get("themes", [])) != sorted(parsed.themes):
             evidence["themes"] = edited
+        # What was cut from a title or left out of a summary explains the importer's text only.
+        for name in ("title", "summary"):
+            if _newlines(data.get(name, getattr(parsed, name))).strip() != getattr(parsed, name):
+                evidence.pop(name, None)
     parsed.title = data.get("title", parsed.title).strip()
     for name in ("summary", "background", "measures", "outcomes"):
         setattr(parsed, name, _newlines(data.get(name, getattr(parsed, name))).strip())
@@ -219,6 +223,7 @@ EVIDENCE_FIELDS = {
     "doc_type": ("doc_type", "type"),
     "year": ("year", "date"),
     "title": ("title",),
+    "summary": ("summary",),
 }
 
 

@@ -78,6 +78,8 @@ EVIDENCE_FIELDS = {
     "year": ("year",),
     "doc_type": ("doc_type",),
     "themes": ("themes",),
+    "title": ("title",),
+    "summary": ("summary",),
 }
 
 

@@ -466,7 +466,14 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("case_detail", args=[self.slug])
 
-    EVIDENCE_LABELS = {"region": _("地区"), "year": _("年份"), "doc_type": _("文档类型"), "themes": _("主题")}
+    EVIDENCE_LABELS = {
+        "title": _("标题"),
+        "summary": _("摘要"),
+        "region": _("地区"),
+        "year": _("年份"),
+        "doc_type": _("文档类型"),
+        "themes": _("主题"),
+    }
     # What readers are told where the importer inferred a field rather than read it.
     INFERRED_NOTES = {"region": _("地区由上下文推断"), "year": _("年份由正文推断")}
 

@@ -29,6 +29,9 @@ DIGITS = {
     "九": 9,
 }
 CHINESE_YEAR = re.compile(r"([一二三四五六七八九〇零○OoＯ]{4})年[一二三四五六七八九十]{1,3}月")
+CHINESE_DATE = re.compile(
+    r"[一二三四五六七八九〇零○OoＯ]{4}年[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}日)?"
+)
 ARABIC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 DOC_NUMBER = re.compile(r"[〔【\[（(]((?:19|20)\d{2})[〕】\]）)]")
 
@@ -103,13 +106,24 @@ def arabic_years(text: str, latest: int) -> list[int]:
 class DocumentDates:
     rewritten: bool  # Arabic years disagree with a Chinese-numeral signature
     year: int | None  # the document's own date, when it has one
+    signature: str = ""  # that date as written (二O一一年六月十五日)
 
 
 def document_dates(text: str, latest: int) -> DocumentDates:
     signed = chinese_years(text)
     arabic = arabic_years(text, latest)
     rewritten = bool(signed) and bool(arabic) and not set(signed) & set(arabic)
-    return DocumentDates(rewritten, signed[-1] if signed else None)
+    written = CHINESE_DATE.findall(text)
+    return DocumentDates(rewritten, signed[-1] if signed else None, written[-1] if written else "")
+
+
+def conflict_evidence(text: str, doc: DocumentDates, latest: int, year: int | None) -> str:
+    """What a reader is shown of a year in doubt: the item's Arabic years and the signature."""
+    years = list(dict.fromkeys(arabic_years(text, latest)))[:3]
+    shown = "、".join(f"{y}年" for y in years)
+    said = f"文中的年份（{shown}）" if shown else "页面上的阿拉伯数字年份"
+    kept = "采用落款年份" if year else "未采用文中的年份"
+    return f"{said}与落款日期 ‘{doc.signature}’ 不一致，{kept}"
 
 
 def item_year(
@@ -118,7 +132,8 @@ def item_year(
     """The year of one item, the flags that explain doubts about it, and its evidence."""
     signed = chinese_years(text)
     if doc.rewritten:
-        return (signed[-1] if signed else None), ["year-conflict"], "落款日期（中文数字）"
+        year = signed[-1] if signed else None
+        return year, ["year-conflict"], conflict_evidence(text, doc, latest, year)
     if own and own.year:
         return own.year, [], own.evidence
     if newsletter_year:

@@ -7,13 +7,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import dates, privacy, regions
+from . import dates, labels, privacy, regions
 from .decode import NO_WORDS, WORDS, BadInput
 from .mojibake import REPLACEMENT
 from .normalize import normalize_document
 from .regions import Gazetteer
 from .sections import split_sections
-from .segment import RawItem, clean_title, segment
+from .segment import RawItem, _title_like, clean_title, segment
 from .themes import doc_type_for, explain_themes, tags_for, themes_for
 
 # Flags that keep a case from being published (cases/quality.py explains them).
@@ -67,7 +67,6 @@ class ParsedDocument:
 
 PUBLISHER = re.compile(r"制作[：:]\s*(\S{2,30})")
 BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔【\[]\d{4}[〕】\]]\d{1,4}号")
 
 
 def shingles(text: str, n: int = 4) -> set[str]:
@@ -103,6 +102,21 @@ def _body_paragraphs(item: RawItem) -> list[str]:
     return paras[1:] if item.title and len(paras) > 1 else paras
 
 
+def _own_title(item: RawItem) -> tuple[str, list[str], str]:
+    """The item's title and body paragraphs, without the labels a page put on the title
+    (page numbers, a series' label: the document's own title follows it), and what was cut."""
+    title = clean_title(item.title)
+    paragraphs = [] if item.stub else _body_paragraphs(item)
+    cut = []
+    title, page = labels.strip_page_number(title)
+    if page:
+        cut.append(f"删去页码 ‘{page}’")
+    if labels.is_series_label(title) and paragraphs and _title_like(paragraphs[0]):
+        cut.append(f"‘{title}’是栏目标签，标题取其后的文件标题")
+        title, paragraphs = labels.strip_page_number(clean_title(paragraphs[0]))[0], paragraphs[1:]
+    return title, paragraphs, "；".join(cut)
+
+
 def _fallback_title(items: list[RawItem]) -> str:
     titled = [i for i in items if i.title]
     if not titled:
@@ -130,8 +144,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
 
     cases = []
     for ordinal, item in enumerate(items, start=1):
-        title = clean_title(item.title)
-        paragraphs = [] if item.stub else _body_paragraphs(item)
+        title, paragraphs, title_cut = _own_title(item)
         body = "\n".join(paragraphs)
         sections = split_sections(paragraphs)
         national = None if item.label else regions.national_subject(gazetteer, title, body)
@@ -166,6 +179,8 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
             flags.append("personal-data")
         evidence = {"region": res.evidence, "year": year_evidence, "doc_type": type_evidence}
         evidence["themes"] = explain_themes(title, body, themes)
+        evidence["title"] = title_cut
+        evidence["summary"] = f"摘要略去称呼 ‘{sections.skipped}’" if sections.skipped else ""
         cases.append(
             ParsedCase(
                 ordinal=ordinal,
@@ -190,16 +205,18 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
         )
     publisher = PUBLISHER.search(raw)
     batch = BATCH.search(seg.title or "")
-    number = DOC_NUMBER.search(text)
+    # The document's own number stands on a line of its own near the top; a number in a
+    # sentence (我区按照…【2018】2号) is another document's, cited.
+    number = next((p.text for p in doc.paragraphs[:8] if dates.OWN_NUMBER.match(p.text)), "")
     return ParsedDocument(
         file_name=file_name,
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
         raw=raw,
-        title=seg.title or _fallback_title(items),
+        title=labels.strip_page_number(seg.title)[0] or _fallback_title(items),
         kind=seg.shape,
         publisher=publisher.group(1) if publisher else "",
         batch=f"第{batch.group(1)}批" if batch else "",
-        doc_number=number.group() if number else "",
+        doc_number=number,
         year=doc_dates.year or own.year or newsletter_year,
         cases=cases,
     )

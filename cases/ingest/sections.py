@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .labels import opening_courtesy
+
 KINDS = {
     "background": r"背景|基本情况|简介|现状|概况|引言|问题|工作目标|改革目标",
     "measures": r"做法|措施|举措|经验|推进|机制|方法|过程",
@@ -23,6 +25,7 @@ class Sections:
     background: str = ""
     measures: str = ""
     outcomes: str = ""
+    skipped: str = ""  # the addressee line or salutation the summary leaves out
 
 
 def _kind(heading: str) -> str | None:
@@ -32,15 +35,21 @@ def _kind(heading: str) -> str | None:
     return None
 
 
-def lead(paragraphs: list[str], limit: int = 300) -> str:
-    """The first prose paragraph, cut at a sentence end near ``limit``."""
+def lead(paragraphs: list[str], limit: int = 300) -> tuple[str, str]:
+    """The first prose paragraph, cut at a sentence end near ``limit``, without the
+    addressee line or salutation it opens with; and what was left out."""
+    skipped = []
     for p in paragraphs:
+        courtesy = opening_courtesy(p)
+        if courtesy:
+            skipped.append(courtesy.strip())
+            p = p[len(courtesy) :].strip()
         if len(p) >= 30 and re.search("[，。]", p):
             if len(p) <= limit:
-                return p
+                return p, "；".join(skipped)
             cut = p.rfind("。", 0, limit)
-            return p[: cut + 1] if cut > 40 else p[:limit] + "…"
-    return ""
+            return (p[: cut + 1] if cut > 40 else p[:limit] + "…"), "；".join(skipped)
+    return "", "；".join(skipped)
 
 
 def split_sections(paragraphs: list[str]) -> Sections:
@@ -61,5 +70,5 @@ def split_sections(paragraphs: list[str]) -> Sections:
     out.measures = "\n".join(parts["measures"])
     out.outcomes = "\n".join(parts["outcomes"])
     if not out.summary:
-        out.summary = lead(paragraphs)
+        out.summary, out.skipped = lead(paragraphs)
     return out
