@@ -16,10 +16,15 @@ def _author(case) -> str:
     return case.source.publisher if case.source_id and case.source.publisher else ""
 
 
+# A year in doubt (year-conflict): GB/T 7714 puts an uncertain year in square brackets; BibTeX
+# and RIS say so in a note.
+DOUBT = "年份存疑：文中年份与落款日期不一致"
+
+
 def gbt7714(case, url: str, cited: date) -> str:
     """GB/T 7714-2015: 主要责任者. 题名[EB/OL]. 出版者, 出版年[引用日期]. 获取和访问路径."""
     author = _author(case)
-    year = f", {case.year}" if case.year else ""
+    year = (f", [{case.year}]" if case.year_in_doubt else f", {case.year}") if case.year else ""
     head = f"{author}. " if author else ""
     return f"{head}{case.title}[EB/OL]. {PORTAL}{year}[{cited:%Y-%m-%d}]. {url}."
 
@@ -41,8 +46,10 @@ def bibtex(case, url: str, cited: date) -> str:
         ("organization", "{" + PORTAL + "}"),
         ("urldate", f"{cited:%Y-%m-%d}"),
     ]
-    if case.source_id:
-        fields.append(("note", "{来源：" + _bib_escape(str(case.source)) + "}"))
+    notes = [f"来源：{_bib_escape(str(case.source))}"] if case.source_id else []
+    notes += [DOUBT] if case.year_in_doubt else []
+    if notes:
+        fields.append(("note", "{" + "；".join(notes) + "}"))
     body = ",\n".join(
         f"  {name} = {{{value}}}" if not value.startswith("{") else f"  {name} = {value}" for name, value in fields
     )
@@ -59,6 +66,8 @@ def ris(case, url: str, cited: date) -> str:
     lines += [f"PB  - {PORTAL}", f"UR  - {url}", f"Y2  - {cited:%Y/%m/%d}"]
     if case.source_id:
         lines.append(f"N1  - 来源：{case.source}")
+    if case.year_in_doubt:
+        lines.append(f"N1  - {DOUBT}")
     lines += [f"KW  - {tag}" for tag in sorted(t.name for t in case.tags.all())]
     lines.append("ER  - ")
     return "\n".join(lines) + "\n"

@@ -57,6 +57,8 @@ def _write_case(doc: Document, case, url: str, level: int) -> None:
     doc.add_heading(strip_controls(case.title) or "（无标题）", level=level)
     meta = [_place(case), f"{case.year}年" if case.year else "", case.get_doc_type_display()]
     doc.add_paragraph(strip_controls(" · ".join(m for m in meta if m)))
+    if case.year_in_doubt:
+        doc.add_paragraph(f"年份存疑：{case.evidence.get('year') or '文中的年份与文件落款的日期不一致'}。")
     themes = "、".join(t.name for t in case.themes.all())
     if themes:
         doc.add_paragraph(strip_controls(f"主题：{themes}"))

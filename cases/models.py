@@ -266,6 +266,7 @@ class CaseQuerySet(models.QuerySet):
                 "summary",
                 "body",
                 "year",
+                "quality_flags",
                 "doc_type",
                 "region_label",
                 "province__name",
@@ -486,6 +487,12 @@ class Case(models.Model):
     def inferred_notes(self) -> list[str]:
         """Short notes for readers where a field was inferred rather than stated."""
         return [str(note) for key, note in self.INFERRED_NOTES.items() if self.evidence.get(key, "").startswith("推断")]
+
+    @property
+    def year_in_doubt(self) -> bool:
+        """The text's years disagree with the document's own date (the importer's year-conflict):
+        readers are warned wherever the year is shown."""
+        return "year-conflict" in (self.quality_flags or [])
 
     @property
     def full_text(self) -> str:
