@@ -170,12 +170,15 @@ def test_the_list_filters_by_province_without_javascript(browser, live_server, l
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/cases/?q=养老", "/stats/", "/cases/{slug}/", "/sources/{source}/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/cases/?q=养老", "/stats/", "/cases/{slug}/", "/sources/{source}/", "/cases/{doubtful}/"]
+)
 def test_public_pages_have_no_serious_accessibility_violations(page, live_server, library, path):
     from cases.models import Case
 
     case = Case.objects.published().filter(county__name="名山区").get()
-    page.goto(live_server.url + path.format(slug=case.slug, source=case.source_id))
+    doubtful = Case.objects.published().filter(quality_flags__icontains="year-conflict").first()
+    page.goto(live_server.url + path.format(slug=case.slug, source=case.source_id, doubtful=doubtful.slug))
     page.wait_for_load_state("networkidle")
     assert accessibility_problems(page) == []
 

@@ -114,6 +114,9 @@ def test_the_admin_pages_editors_and_reviewers_use_are_accessible_and_error_free
     }.items():
         reviewer.goto(admin + path)
         check(kind)
+        if kind == "review desk":  # counts as tiles, without the admin's square bullets
+            bullets = reviewer.locator(".desk-counts li").first.evaluate("li => getComputedStyle(li).listStyleType")
+            assert bullets == "none"
 
     # The import preview, from the import page the loop ended on.
     reviewer.get_by_label("或粘贴文本").fill(
