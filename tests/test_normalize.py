@@ -29,6 +29,10 @@ def test_it_drops_only_annotations_that_are_readings(raw, expected):
         ("抓住新机遇 努力推进教育城乡一体化", "抓住新机遇 努力推进教育城乡一体化"),
         ("(一)基层党的建设进一步加强", "（一）基层党的建设进一步加强"),
         ("小学师生比为19:1。", "小学师生比为19:1。"),
+        # A comma after a Chinese character before a number is Chinese; a thousands separator stays.
+        ("这是基本要求,2021年起全面推开", "这是基本要求，2021年起全面推开"),
+        ("建成田径场2个,200米跑道3条", "建成田径场2个，200米跑道3条"),
+        ("投入资金1,200万元", "投入资金1,200万元"),
     ],
 )
 def test_it_normalizes_a_line(raw, expected):

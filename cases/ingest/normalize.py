@@ -78,7 +78,9 @@ def fullwidth_punctuation(text: str) -> str:
     """Half-width punctuation inside Chinese prose becomes full-width."""
     if not any(c in text for c in ',;:!?("'):
         return text  # most lines: nothing to convert, and seven searches saved
-    text = re.sub(rf"(?<=[{CJK_OR_QUOTE}\w]),(?=\D)|(?<=\D),(?=[{CJK_OR_QUOTE}])", "，", text)
+    # After a Chinese character a comma is Chinese, whatever follows (要求,2020年); between digits
+    # it separates thousands (1,000) and stays.
+    text = re.sub(rf"(?<=[{CJK_OR_QUOTE}]),|(?<=\w),(?=\D)|(?<=\D),(?=[{CJK_OR_QUOTE}])", "，", text)
     text = re.sub(rf"(?<=[{CJK_OR_QUOTE}]);|;(?=[{CJK_OR_QUOTE}])", "；", text)
     text = re.sub(rf"(?<=[{CJK_OR_QUOTE}]):|(?<=[{CJK}]\d):(?=[{CJK}])|:(?=[{CJK_OR_QUOTE}])", "：", text)
     text = re.sub(rf"(?<=[{CJK_OR_QUOTE}])!|!(?=[{CJK_OR_QUOTE}])", "！", text)
