@@ -1,7 +1,7 @@
 """Every kind of page, public and admin, in a real Chromium (see tests/test_browser.py): no console
 error, no uncaught exception and no Content-Security-Policy violation anywhere, the API's Swagger UI
-and Redoc included; and axe-core finds no serious or critical problem on the pages editors and
-reviewers work in."""
+and Redoc included; and axe-core finds no serious or critical problem on the portal's own pages,
+public (in normal and large text) and those editors and reviewers work in."""
 
 import pytest
 
@@ -18,6 +18,8 @@ MORE_PAGES = {
     "english home": "/en/",
     "english case page": "/en/cases/{slug}/",
     "large text": "/cases/?q=养老&display=large",
+    "large text case page": "/cases/{slug}/?display=large",
+    "large text stats": "/stats/?display=large",
     "short link": "/c/{pk}/",
     "data releases": "/data/",
     "data dictionary": "/cases/export/fields",
@@ -49,7 +51,11 @@ def visit(page, url: str, drawn: str | None = None) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_no_public_page_has_a_console_error_an_exception_or_a_csp_violation(browser, live_server, library):  # noqa: F811
+def test_no_public_page_has_a_console_error_an_exception_a_csp_violation_or_an_accessibility_problem(
+    browser,  # noqa: F811
+    live_server,
+    library,  # noqa: F811
+):
     from cases.models import Case
 
     case = Case.objects.published().filter(county__name="名山区").get()
@@ -69,6 +75,9 @@ def test_no_public_page_has_a_console_error_an_exception_or_a_csp_violation(brow
         assert head.status == 200, (kind, head.status)
         visit(page, url, DRAWN.get(path))
         seen.append(kind)
+        # The portal's own pages; those under /api/ are drawn by DRF, Swagger UI and Redoc (see the note).
+        if kind_of == "text/html" and not path.startswith("/api/"):
+            problems.extend(accessibility_problems(page))
         if problems:
             found[kind] = list(problems)
             problems.clear()
