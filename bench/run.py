@@ -39,6 +39,9 @@ PYTHON = sys.executable
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
 EXPORT_RUNS = int(os.environ.get("BENCH_EXPORT_RUNS", "3"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/rural_bench")
+# The workers share one cache, as in production (README: CACHE_URL), so that a repeated page is a hit
+# whichever worker answers it; the bench's own Redis database, emptied first.  Empty: each worker its own.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
 
 # Each scenario is at least URLS distinct addresses (words, provinces, pages): the first request of each is
 # "cold" (drawn from the database, as most first visits are), then WARM_REPEATS more of each are "warm"
@@ -46,6 +49,8 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 URLS = int(os.environ.get("BENCH_URLS", "50"))
 WARM_REPEATS = int(os.environ.get("BENCH_WARM_REPEATS", "3"))
 WARM_TARGET_MS = 20
+# While iterating: BENCH_ONLY="home,case page" runs only the scenarios and exports whose names contain one of these.
+ONLY = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
 WORDS = [
     "养老", "教育", "供水", "垃圾", "医疗", "文化", "治理", "服务", "农村", "乡村", "合作社", "电商", "旅游", "产业",
     "就业", "扶贫", "卫生", "健康", "学校", "道路", "饮水", "污水", "厕所", "党建", "志愿", "食堂", "互助", "留守",
@@ -63,6 +68,14 @@ SCENARIOS = [
     ("API list", "page", 150),
     ("API facets", "page", 150),
     ("stack floor: trivial view", "reference", None),
+]
+# The pages every change redraws, first visited after a publication (the public version bumped before each
+# request): the true cost of their first visit, beside the scenarios above whose counts are kept per version.
+PUBLISH_ROUNDS = int(os.environ.get("BENCH_PUBLISH_ROUNDS", "10"))
+AFTER_A_PUBLISH = [
+    ("home after a publish", "/"),
+    ("stats after a publish", "/stats/"),
+    ("list after a publish", "/cases/"),
 ]
 
 
@@ -189,6 +202,22 @@ def cold_and_warm(base: str, paths: list[str]) -> dict:
     return {"cold": percentiles(cold), "warm": percentiles(warm), "urls": len(paths), "errors": errors}
 
 
+def after_a_publish(base: str, path: str) -> dict:
+    """Each round: a publication (the public version bumped, as any change does), then the page (cold), then
+    the page again (warm)."""
+    import psycopg
+
+    cold, warm, errors = [], [], 0
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        for _ in range(PUBLISH_ROUNDS):
+            conn.execute("UPDATE cases_librarystate SET version = version + 1, changed = now() WHERE id = 1")
+            for times in (cold, warm):
+                status, elapsed, _first, _size = get(base + path)
+                errors += status != 200
+                times.append(elapsed * 1000)
+    return {"cold": percentiles(cold), "warm": percentiles(warm), "urls": 1, "errors": errors}
+
+
 class Server:
     def __init__(self, command: list[str], url: str, cwd=ROOT, environ=None):
         self.url = url
@@ -307,12 +336,26 @@ def main() -> int:
             "SELECT DISTINCT province_id FROM cases_case WHERE status = 'published' AND province_id IS NOT NULL "
             "ORDER BY 1")]  # fmt: skip
 
+    cache_url = CACHE_URL
+    if cache_url:
+        import redis
+
+        try:
+            redis.Redis.from_url(cache_url).flushdb()
+        except redis.RedisError as error:
+            log(f"no shared cache ({error}): each worker keeps its own")
+            cache_url = ""
     port = free_port()
-    server = Server(gunicorn_command(port, threads=1), f"http://127.0.0.1:{port}/robots.txt", environ=env())
+    server = Server(
+        gunicorn_command(port, threads=1), f"http://127.0.0.1:{port}/robots.txt", environ=env(CACHE_URL=cache_url)
+    )
     base = f"http://127.0.0.1:{port}"
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     results: dict[str, dict] = {}
     try:
         for name, kind, target in SCENARIOS:
+            if ONLY and not any(part in name for part in ONLY):
+                continue
             paths = scenario_paths(name, provinces, slugs)
             figures = cold_and_warm(base, paths)
             figures.update(kind=kind, target_cold_p95_ms=target, example=paths[0])
@@ -320,7 +363,18 @@ def main() -> int:
             cold, warm = figures["cold"], figures["warm"]
             log(f"{name:28} {len(paths):3} URLs  cold p50 {cold['p50_ms']:7.1f} p95 {cold['p95_ms']:7.1f}  "
                 f"warm p50 {warm['p50_ms']:6.1f} p95 {warm['p95_ms']:6.1f} ms")  # fmt: skip
+        for name, path in AFTER_A_PUBLISH:
+            if ONLY and not any(part in name for part in ONLY):
+                continue
+            figures = after_a_publish(base, path)
+            figures.update(kind="list", target_cold_p95_ms=150, example=path)
+            results[name] = figures
+            cold, warm = figures["cold"], figures["warm"]
+            log(f"{name:28} {PUBLISH_ROUNDS:3} rounds cold p50 {cold['p50_ms']:7.1f} p95 {cold['p95_ms']:7.1f}  "
+                f"warm p50 {warm['p50_ms']:6.1f} p95 {warm['p95_ms']:6.1f} ms")  # fmt: skip
         for name, path in EXPORTS:
+            if ONLY and not any(part in name for part in ONLY):
+                continue
             workers = worker_pids(server.process.pid)
             idle_rss = max(current_rss_mb(pid) for pid in workers)
             where = ""
@@ -364,6 +418,8 @@ def main() -> int:
         "synth_seconds": corpus["synth_seconds"],
         "urls_per_scenario": URLS,
         "warm_repeats": WARM_REPEATS,
+        "cache": "shared Redis" if cache_url else "each worker its own memory",
+        "load_average": f"{load_before} at the start, {' '.join(Path('/proc/loadavg').read_text().split()[:3])} at the end",
         "seconds": round(time.monotonic() - started),
         "scenarios": results,
     }
@@ -379,7 +435,9 @@ def markdown(document: dict) -> str:
     lines = [
         f"Benchmark of {document['date']} — {document['cases']} published cases, {document['machine']}; per scenario "
         f"the first request of each of {document['urls_per_scenario']} distinct addresses (cold), then "
-        f"{document['warm_repeats']} more of each (warm); exports: best of {EXPORT_RUNS}.",
+        f"{document['warm_repeats']} more of each (warm); exports: best of {EXPORT_RUNS}. Page cache: "
+        f'{document["cache"]}. Load average (1, 5, 15 min): {document["load_average"]}; rows "after a publish": '
+        f"{PUBLISH_ROUNDS} rounds of a publication then the page (cold) and the page again (warm).",
         "",
         "| scenario | URLs | cold p50 | cold p95 | cold max | target cold p95 | warm p50 | warm p95 | target warm p95 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",

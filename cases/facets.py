@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from . import pagecache
 from .models import Case, Region, Theme
 
 
@@ -82,6 +83,8 @@ def _values(params, key, rows, labels, multiple=False):
 def counts(queryset) -> dict:
     """The total and every facet's rows in one statement: the filtered list is
     evaluated once (a search once, not five times), then grouped four ways.
+    Kept under the public version and the statement itself (cases/pagecache.py):
+    the home page, the statistics and every page and order of a list share them.
 
     A filtered list holds each case once (themes and keywords are matched by
     one join each, on unique links), so plain COUNT(*) is exact."""
@@ -89,6 +92,10 @@ def counts(queryset) -> dict:
         inner, params = queryset.order_by().values_list("pk", "province_id", "doc_type", "year").query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (an empty choice)
         return {"total": 0, "province": [], "theme": [], "doc_type": [], "year": []}
+    return pagecache.kept(lambda: _counted(inner, params), "counts", inner, params)
+
+
+def _counted(inner: str, params) -> dict:
     materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     sql = f"""
         WITH m (id, province, doc_type, year) AS {materialized} ({inner})

@@ -86,6 +86,9 @@ class CaseFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Theme.objects.all(),
         conjoined=True,
+        # Each theme is its own join on a unique (case, theme) link: no case comes twice, and a
+        # DISTINCT over whole rows (their texts) cost a theme's list 100 ms at 100,000 cases.
+        distinct=False,
         label=_("主题"),
         widget=Checkboxes,
     )

@@ -432,7 +432,16 @@ class Case(models.Model):
         constraints = [models.UniqueConstraint(fields=["source", "ordinal"], name="unique_case_per_source_ordinal")]
         # The duplicate check looks up cases by their exact title on every editor's save and form
         # (cases/duplicates.py): without an index, a scan of the library (41 ms for 100,000 cases).
-        indexes = [models.Index(fields=["title"], name="case_title")]
+        indexes = [
+            models.Index(fields=["title"], name="case_title"),
+            # Every facet count of a list reads these four columns of its cases (cases/facets.py): from
+            # this index alone, without visiting the rows (a third of the whole library's count).
+            models.Index(
+                fields=["province", "doc_type", "year", "id"],
+                condition=models.Q(status="published"),
+                name="case_published_facets",
+            ),
+        ]
         verbose_name = _("案例")
         verbose_name_plural = _("案例")
 

@@ -170,14 +170,11 @@ def _province_theme_table(counted: dict) -> dict:
     """Each province's cases by theme, a row for cases without a province, and totals: a case is
     counted once in a row's or a column's total, however many themes it has."""
     themes = list(Theme.objects.all())
-    cells = (
-        Case.objects.published()
-        .values_list("province", "themes__slug")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
+    # Counted on the links (one per case and theme): a GROUP BY over a join, without DISTINCT.
+    links = Case.themes.through.objects.filter(case__status=Case.Status.PUBLISHED)
+    cells = links.values_list("case__province", "theme__slug").annotate(n=Count("pk")).order_by()
     grid: dict[str | None, dict[str, int]] = {}
-    for province, slug, n in cells:
+    for province, slug, n in pagecache.kept(lambda: list(cells), "cells", str(cells.query)):
         grid.setdefault(province, {})[slug] = n
     per_province = dict(counted["province"])
     names = {r.code: r.display_name for r in Region.objects.filter(code__in=per_province)}
