@@ -117,26 +117,7 @@ def server_times(log: Path) -> list[tuple[float, str, float]]:
     return out
 
 
-def cpu_seconds(master: int) -> dict[str, float]:
-    """CPU time used so far by the portal's gunicorn (master and workers) and by PostgreSQL's
-    backends serving the bench database, from /proc (Linux): what the requests cost,
-    whatever else the machine is doing."""
-    tick = os.sysconf("SC_CLK_TCK")
-    workers = set(bench.worker_pids(master)) | {master}
-    database = urllib.parse.urlparse(bench.DATABASE_URL).path.lstrip("/")
-    used = {"gunicorn": 0.0, "postgres": 0.0}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        seconds = (int(fields[11]) + int(fields[12])) / tick
-        if int(pid) in workers:
-            used["gunicorn"] += seconds
-        elif command.startswith("postgres:") and f" {database} " in command.replace("\0", " "):
-            used["postgres"] += seconds
-    return used
+cpu_seconds = bench.cpu_seconds  # bench/exports.py reads it here
 
 
 class Stats:
@@ -340,13 +321,13 @@ def main() -> int:
     ]
     if EDITOR:
         threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
-    cpu_before, machine_before = cpu_seconds(server.process.pid), machine_ticks()
+    cpu_before, machine_before = bench.cpu_seconds(server.process.pid), machine_ticks()
     try:
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        cpu_after, machine_after = cpu_seconds(server.process.pid), machine_ticks()
+        cpu_after, machine_after = bench.cpu_seconds(server.process.pid), machine_ticks()
     finally:
         server.stop()
     in_worker = per_kind(server_times(access_log))

@@ -190,32 +190,52 @@ def percentiles(times: list[float]) -> dict:
     }
 
 
-def cold_and_warm(base: str, paths: list[str]) -> dict:
-    """The first request of each address (cold), then WARM_REPEATS rounds over all of them (warm)."""
-    cold, warm, errors = [], [], 0
-    for rounds, times in ((1, cold), (WARM_REPEATS, warm)):
+def cold_and_warm(base: str, paths: list[str], master: int) -> dict:
+    """The first request of each address (cold), then WARM_REPEATS rounds over all of them (warm), each
+    with the CPU milliseconds a request cost gunicorn and PostgreSQL (whatever else the machine does)."""
+    out, errors = {}, 0
+    for rounds, name in ((1, "cold"), (WARM_REPEATS, "warm")):
+        times, before = [], cpu_seconds(master)
         for _ in range(rounds):
             for path in paths:
                 status, elapsed, _first, _size = get(base + urllib.parse.quote(path, safe="/?=&+"))
                 errors += status != 200
                 times.append(elapsed * 1000)
-    return {"cold": percentiles(cold), "warm": percentiles(warm), "urls": len(paths), "errors": errors}
+        used = cpu_seconds(master)
+        out[name] = percentiles(times) | {
+            f"cpu_{side}_ms": round((used[side] - before[side]) * 1000 / len(times), 1) for side in used
+        }
+    return out | {"urls": len(paths), "errors": errors}
 
 
-def after_a_publish(base: str, path: str) -> dict:
+def after_a_publish(base: str, path: str, master: int) -> dict:
     """Each round: a publication (the public version bumped, as any change does), then the page (cold), then
     the page again (warm)."""
     import psycopg
 
-    cold, warm, errors = [], [], 0
+    times, cpu, errors = {"cold": [], "warm": []}, {"cold": [0.0, 0.0], "warm": [0.0, 0.0]}, 0
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         for _ in range(PUBLISH_ROUNDS):
             conn.execute("UPDATE cases_librarystate SET version = version + 1, changed = now() WHERE id = 1")
-            for times in (cold, warm):
+            for name in ("cold", "warm"):
+                before = cpu_seconds(master)
                 status, elapsed, _first, _size = get(base + path)
+                used = cpu_seconds(master)
+                cpu[name] = [
+                    cpu[name][0] + used["gunicorn"] - before["gunicorn"],
+                    cpu[name][1] + used["postgres"] - before["postgres"],
+                ]
                 errors += status != 200
-                times.append(elapsed * 1000)
-    return {"cold": percentiles(cold), "warm": percentiles(warm), "urls": 1, "errors": errors}
+                times[name].append(elapsed * 1000)
+    out = {
+        name: percentiles(times[name])
+        | {
+            "cpu_gunicorn_ms": round(cpu[name][0] * 1000 / PUBLISH_ROUNDS, 1),
+            "cpu_postgres_ms": round(cpu[name][1] * 1000 / PUBLISH_ROUNDS, 1),
+        }
+        for name in times
+    }
+    return out | {"urls": 1, "errors": errors}
 
 
 class Server:
@@ -277,6 +297,28 @@ def reset_peak_rss(pid: int) -> None:
         Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM (Linux ≥ 4.0)
     except OSError:
         pass
+
+
+def cpu_seconds(master: int) -> dict[str, float]:
+    """CPU time used so far by the portal's gunicorn (master and workers) and by PostgreSQL's
+    backends serving the bench database, from /proc (Linux): what the requests cost,
+    whatever else the machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    workers = set(worker_pids(master)) | {master}
+    database = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(pid) in workers:
+            used["gunicorn"] += seconds
+        elif command.startswith("postgres:") and f" {database} " in command.replace("\0", " "):
+            used["postgres"] += seconds
+    return used
 
 
 # ---- references -----------------------------------------------------------------------------
@@ -357,7 +399,7 @@ def main() -> int:
             if ONLY and not any(part in name for part in ONLY):
                 continue
             paths = scenario_paths(name, provinces, slugs)
-            figures = cold_and_warm(base, paths)
+            figures = cold_and_warm(base, paths, server.process.pid)
             figures.update(kind=kind, target_cold_p95_ms=target, example=paths[0])
             results[name] = figures
             cold, warm = figures["cold"], figures["warm"]
@@ -366,7 +408,7 @@ def main() -> int:
         for name, path in AFTER_A_PUBLISH:
             if ONLY and not any(part in name for part in ONLY):
                 continue
-            figures = after_a_publish(base, path)
+            figures = after_a_publish(base, path, server.process.pid)
             figures.update(kind="list", target_cold_p95_ms=150, example=path)
             results[name] = figures
             cold, warm = figures["cold"], figures["warm"]
@@ -439,8 +481,9 @@ def markdown(document: dict) -> str:
         f'{document["cache"]}. Load average (1, 5, 15 min): {document["load_average"]}; rows "after a publish": '
         f"{PUBLISH_ROUNDS} rounds of a publication then the page (cold) and the page again (warm).",
         "",
-        "| scenario | URLs | cold p50 | cold p95 | cold max | target cold p95 | warm p50 | warm p95 | target warm p95 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | URLs | cold p50 | cold p95 | cold max | target cold p95 | cold CPU ms/request (gunicorn + PostgreSQL) "
+        "| warm p50 | warm p95 | target warm p95 | warm CPU ms/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, f in document["scenarios"].items():
         if f["kind"] == "export":
@@ -448,8 +491,9 @@ def markdown(document: dict) -> str:
         c, w = f["cold"], f["warm"]
         target = f.get("target_cold_p95_ms") or ""
         lines.append(
-            f"| {name} | {f['urls']} | {c['p50_ms']} | {c['p95_ms']} | {c['max_ms']} | {target} | {w['p50_ms']} "
-            f"| {w['p95_ms']} | {WARM_TARGET_MS} |"
+            f"| {name} | {f['urls']} | {c['p50_ms']} | {c['p95_ms']} | {c['max_ms']} | {target} "
+            f"| {c.get('cpu_gunicorn_ms', '')} + {c.get('cpu_postgres_ms', '')} | {w['p50_ms']} | {w['p95_ms']} "
+            f"| {WARM_TARGET_MS} | {w.get('cpu_gunicorn_ms', '')} + {w.get('cpu_postgres_ms', '')} |"
         )
     lines += ["", "| export | seconds | COPY seconds | ratio (target ≤ 2) | rows | worker peak RSS MB (target ≤ 200) |"]
     lines += ["|---|---:|---:|---:|---:|---:|"]

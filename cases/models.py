@@ -182,9 +182,6 @@ class CaseQuerySet(models.QuerySet):
         also holds: what the home page's newest cases, map and theme tiles count."""
         return self.filter(doc_type=Case.DocType.CASE)
 
-    def in_region(self, region: Region):
-        return self.filter(models.Q(province=region) | models.Q(prefecture=region) | models.Q(county=region))
-
     def search(self, query: str, places=(), literal: bool = False):
         """Cases matching ``query``, best first by ``rank``; ``places``: (level, code) pairs the
         list is also filtered by, which let PostgreSQL's index narrow the search; ``literal``:
