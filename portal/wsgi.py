@@ -5,11 +5,12 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 application = get_wsgi_application()
 
-# Load jieba's dictionary now, in gunicorn's master with --preload (gunicorn.conf.py), not in
-# each worker's first search (about a second each).
-import jieba  # noqa: E402
+# Load search's jieba dictionary now, in gunicorn's master with --preload (gunicorn.conf.py), not in
+# each worker's first search (about a second and 75 MB each, in every worker).  Only search's own
+# tokenizer: jieba's default one is for the ingestion modules, which load it when they first run.
+from cases import vocabulary  # noqa: E402
 
-jieba.initialize()
+vocabulary.tokenizer().initialize()
 
 
 def _prepare() -> None:
@@ -35,3 +36,9 @@ def _prepare() -> None:
 
 
 _prepare()
+
+# What the master loaded stays out of the garbage collector's passes, which would otherwise
+# write to (and so copy) every page of it in each worker.
+import gc  # noqa: E402
+
+gc.freeze()
