@@ -161,3 +161,54 @@ def test_doc_types(title, text, shape, expected):
 def test_tags_are_specific_keywords():
     assert sorted(tags_for("推行垃圾“四分法”和“五指分类法”，建立积分反馈机制")) == ["垃圾分类", "积分制"]
     assert "对口帮扶" not in tags_for("对易返贫致贫户动态帮扶清零")
+
+
+def test_conditions_problems_lessons_and_next_steps_are_sections_of_their_own():
+    sections = split_sections(
+        [
+            "一、基本情况",
+            "全县辖12个乡镇。",
+            "二、主要做法",
+            "整合资金建设食堂。",
+            "三、取得成效",
+            "建成食堂236个。",
+            "四、适用条件",
+            "适用于村集体有一定收入的山区县。",
+            "五、存在问题",
+            "运营资金不稳定。",
+            "六、经验启示",
+            "建管并重。",
+            "七、下一步打算",
+            "计划新增食堂40个。",
+        ]
+    )
+    assert (sections.background, sections.measures, sections.outcomes) == (
+        "全县辖12个乡镇。",
+        "整合资金建设食堂。",
+        "建成食堂236个。",
+    )
+    assert (sections.conditions, sections.problems, sections.lessons, sections.next_steps) == (
+        "适用于村集体有一定收入的山区县。",
+        "运营资金不稳定。",
+        "建管并重。",
+        "计划新增食堂40个。",
+    )
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("（四）适用范围", "conditions"),
+        ("问题与不足", "problems"),
+        ("三、存在的问题", "problems"),
+        ("启示", "lessons"),
+        ("五、几点体会", "lessons"),
+        ("经验", "lessons"),
+        ("（六）下一步", "next_steps"),
+        ("四、下一步工作打算", "next_steps"),
+        ("今后打算：", "next_steps"),
+    ],
+)
+def test_each_new_heading_names_its_section(heading, kind):
+    sections = split_sections([heading, "一段文字。"])
+    assert getattr(sections, kind) == "一段文字。"

@@ -9,6 +9,7 @@ from datetime import date
 
 from . import dates, labels, privacy, regions
 from .decode import NO_WORDS, WORDS, BadInput
+from .figures import Figure, extract_figures
 from .mojibake import REPLACEMENT
 from .normalize import normalize_document
 from .regions import Gazetteer
@@ -43,6 +44,12 @@ class ParsedCase:
     year: int | None
     span: tuple[int, int]
     flags: list[str] = field(default_factory=list)
+    conditions: str = ""
+    problems: str = ""
+    lessons: str = ""
+    next_steps: str = ""
+    # Key figures, investment, running cost and funding sources, with spans in ``body``.
+    figures: list[Figure] = field(default_factory=list)
     # Field name -> where its value was read or the rule that decided it ("推断：…" when inferred).
     evidence: dict[str, str] = field(default_factory=dict)
 
@@ -200,6 +207,11 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
                 year=year,
                 span=item.span,
                 flags=sorted(set(flags)),
+                conditions=sections.conditions,
+                problems=sections.problems,
+                lessons=sections.lessons,
+                next_steps=sections.next_steps,
+                figures=[] if item.stub else extract_figures(body),
                 evidence={k: v for k, v in evidence.items() if v},
             )
         )

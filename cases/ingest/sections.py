@@ -1,21 +1,32 @@
-"""Summary, background, measures and outcomes from the headings a text has."""
+"""Summary, background, measures, outcomes, conditions, problems, lessons and next steps
+from the headings a text has."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from .labels import opening_courtesy
 
+# What a heading names, tried in this order: the first kind whose words it holds wins
+# (经验做法 are measures, 经验启示 lessons; 存在问题 are problems, not background).
 KINDS = {
+    "conditions": r"适用条件|适用范围|推广条件|适用对象",
+    "problems": r"存在(的)?(问题|困难|不足)|问题与不足|问题和不足|困难和问题|不足之处",
+    "next_steps": r"下一步|今后打算|今后工作|工作打算|工作计划|努力方向",
+    "measures": r"做法|措施|举措|推进|机制|方法|过程",
+    "lessons": r"启示|体会|经验",
     "background": r"背景|基本情况|简介|现状|概况|引言|问题|工作目标|改革目标",
-    "measures": r"做法|措施|举措|经验|推进|机制|方法|过程",
-    "outcomes": r"成效|成果|效果|成绩|进展|体会|启示",
+    "outcomes": r"成效|成果|效果|成绩|进展",
 }
 HEADING = re.compile(
     r"^(?:0?\d\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?"
     r"(改革背景|主要做法|改革成效|改革目标|改革措施|工作成效|基本情况|镇情简介|几点体会|"
-    r"工作目标|存在的问题|主要成效|经验启示|背景|取得成效|发展成效|主要成效|成效)[：:]?$"
+    r"工作目标|存在的问题|主要成效|经验启示|背景|取得成效|发展成效|主要成效|成效|"
+    r"适用条件|适用范围|适用条件和范围|适用条件与范围|推广条件|"
+    r"存在问题|存在的不足|问题与不足|问题和不足|存在的困难和问题|困难和问题|存在的问题与不足|"
+    r"启示|几点启示|经验|经验与启示|体会|"
+    r"下一步|下一步打算|下一步工作|下一步工作打算|下一步计划|下一步工作计划|今后打算)[：:]?$"
 )
 
 
@@ -26,6 +37,14 @@ class Sections:
     measures: str = ""
     outcomes: str = ""
     skipped: str = ""  # the addressee line or salutation the summary leaves out
+    conditions: str = ""  # 适用条件、适用范围
+    problems: str = ""  # 存在问题、问题与不足
+    lessons: str = ""  # 经验启示、启示、体会
+    next_steps: str = ""  # 下一步打算
+
+
+# The sections a heading starts (the summary and what it skipped are not).
+PARTS = tuple(f.name for f in fields(Sections) if f.name not in ("summary", "skipped"))
 
 
 def _kind(heading: str) -> str | None:
@@ -55,7 +74,7 @@ def lead(paragraphs: list[str], limit: int = 300) -> tuple[str, str]:
 def split_sections(paragraphs: list[str]) -> Sections:
     out = Sections()
     current: str | None = None
-    parts: dict[str, list[str]] = {"background": [], "measures": [], "outcomes": []}
+    parts: dict[str, list[str]] = {name: [] for name in PARTS}
     for p in paragraphs:
         if p.startswith("摘要"):
             out.summary = re.sub(r"^摘要[：:]?", "", p).strip()
@@ -66,9 +85,8 @@ def split_sections(paragraphs: list[str]) -> Sections:
             continue
         if current:
             parts[current].append(p)
-    out.background = "\n".join(parts["background"])
-    out.measures = "\n".join(parts["measures"])
-    out.outcomes = "\n".join(parts["outcomes"])
+    for name in PARTS:
+        setattr(out, name, "\n".join(parts[name]))
     if not out.summary:
         out.summary, out.skipped = lead(paragraphs)
     return out
