@@ -4,7 +4,8 @@ restore into an empty database.
 What it holds: the editors' accounts and roles, the regions in use (with
 their parents), the themes, the sources, the keywords, the cases with every
 field (including the importer's memory and the optimistic-locking version),
-and the whole history of every case, deleted ones included.  Objects are
+the key figures of the cases with their history, and the whole history of every case,
+deleted ones included.  Objects are
 written with Django's serializers (natural keys for users, groups,
 permissions and content types), so a restore needs nothing but the schema.
 """
@@ -25,7 +26,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from . import public
-from .models import Case, CaseKeyword, Region, Source, Theme
+from .models import Case, CaseKeyword, KeyFigure, Region, Source, Theme
 
 FORMAT = "rural-case-library-backup"
 VERSION = 2  # 2: keywords as case links, and each record's themes and keywords as rows of their own
@@ -72,6 +73,8 @@ def _sections(include_users: bool):
         ("cases.case", Case.objects.order_by("pk")),
         ("cases.casekeyword", CaseKeyword.objects.order_by("pk")),
         ("cases.historicalcase", Case.history.model.objects.order_by("history_id")),
+        ("cases.keyfigure", KeyFigure.objects.order_by("pk")),
+        ("cases.historicalkeyfigure", KeyFigure.history.model.objects.order_by("history_id")),
     ]
     # The themes and keywords of each record (simple-history's m2m_fields).
     for field in Case.history.model._history_m2m_fields:

@@ -16,9 +16,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from .ingest.figures import Figure
 from .ingest.pipeline import ParsedCase, ParsedDocument, parse_document
 from .ingest.regions import load_gazetteer
-from .models import Case, Region, Source, Theme, one_record
+from .models import Case, KeyFigure, Region, Source, Theme, one_record
 
 
 @dataclass
@@ -28,7 +29,8 @@ class LoadReport:
 
     def __str__(self) -> str:
         keys = ("created", "updated", "unchanged", "kept-editor-value")
-        return ", ".join(f"{k} {self.counts[k]}" for k in keys)
+        figures = ("figures-created", "figures-updated", "figures-removed", "figures-kept-editor-value")
+        return ", ".join(f"{k} {self.counts[k]}" for k in keys + figures)
 
 
 def gazetteer():
@@ -69,6 +71,10 @@ def _values(parsed: ParsedCase, publish: bool) -> dict:
         "quality_flags": parsed.flags,
         "themes": sorted(parsed.themes),
         "tags": sorted(parsed.tags),
+        "conditions": parsed.conditions,
+        "problems": parsed.problems,
+        "lessons": parsed.lessons,
+        "next_steps": parsed.next_steps,
     }
 
 
@@ -148,12 +154,14 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
                 case.save()
                 _save_relations(case, new, {"themes", "tags"})
             report.counts["created"] += 1
+            load_figures(case, parsed.figures, report)
             continue
         current, last = _current(case), case.imported
         changed: set[str] = set()
         kept: set[str] = set()
         for name, value in new.items():
-            if current[name] != last.get(name):
+            # A field added after the case was imported was never written: blank, it is the importer's.
+            if current[name] != last.get(name, current[name] if not current[name] else None):
                 report.counts["kept-editor-value"] += 1
                 kept.add(name)
                 continue  # an editor changed it since the import
@@ -173,8 +181,66 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
             report.counts["updated"] += 1
         else:
             report.counts["unchanged"] += 1
+        load_figures(case, parsed.figures, report)
     report.per_source[doc.file_name] = len(doc.cases)
     return source
+
+
+def _figure_key(kind: str, quote: str) -> str:
+    return f"{kind}|{quote}"
+
+
+def load_figures(case: Case, figures: list[Figure], report: LoadReport) -> None:
+    """Write the importer's proposals of a case's key figures.  Rows an editor confirmed, changed
+    or added are never touched; a proposal an editor deleted is not proposed again (the keys of
+    the last proposals are kept in ``Case.imported["figures"]``)."""
+    proposals = {}
+    for f in figures:
+        row = KeyFigure(
+            case=case,
+            kind=f.kind,
+            indicator=f.indicator[:100],
+            value=f.value,
+            value_max=f.value_max,
+            unit=f.unit,
+            baseline=f.baseline,
+            year_from=f.year_from,
+            year_to=f.year_to,
+            quote=case.body[f.start : f.end][:300],
+            span_start=f.start,
+            span_end=f.end,
+        )
+        proposals.setdefault(_figure_key(row.kind, row.quote), row)
+    last = set(case.imported.get("figures", []))
+    rows = {}
+    for row in case.figures.all():
+        key = _figure_key(row.kind, row.quote)
+        if row.edited:
+            report.counts["figures-kept-editor-value"] += key in proposals
+            rows[key] = row
+        elif key not in proposals or key in rows:
+            row.delete()
+            report.counts["figures-removed"] += 1
+        else:
+            rows[key] = row
+    for key, proposal in proposals.items():
+        row = rows.get(key)
+        if row is None:
+            if key in last:
+                continue  # proposed before, deleted by an editor since
+            proposal.extracted = proposal.extracted_values()
+            proposal.save()
+            report.counts["figures-created"] += 1
+        elif not row.edited and row.extracted != proposal.extracted_values():
+            for name in KeyFigure.EXTRACTED_FIELDS + ("span_start", "span_end"):
+                setattr(row, name, getattr(proposal, name))
+            row.extracted = proposal.extracted_values()
+            row.save()
+            report.counts["figures-updated"] += 1
+    keys = sorted(proposals)
+    if case.imported.get("figures") != keys:
+        case.imported = {**case.imported, "figures": keys}
+        Case.objects.filter(pk=case.pk).update(imported=case.imported)  # the importer's memory, not public
 
 
 def load_files(paths: list[Path]) -> LoadReport:

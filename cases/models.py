@@ -1,5 +1,6 @@
 import uuid
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.db import connection, models
 from django.db.models import F
@@ -363,6 +364,10 @@ class Case(models.Model):
         "quality_flags",
         "themes",
         "tags",
+        "conditions",
+        "problems",
+        "lessons",
+        "next_steps",
     )
 
     slug = models.SlugField(max_length=40, unique=True, help_text=_("稳定的短标识，用于链接"))
@@ -372,6 +377,12 @@ class Case(models.Model):
     measures = models.TextField(_("主要做法"), blank=True)
     outcomes = models.TextField(_("成效"), blank=True)
     body = models.TextField(_("正文"), blank=True, help_text=_("清洗后的全文"))
+    conditions = models.TextField(
+        _("适用条件"), blank=True, help_text=_("适用条件、适用范围：在什么样的地方、对什么人群可以借鉴")
+    )
+    problems = models.TextField(_("存在问题"), blank=True, help_text=_("存在问题、问题与不足"))
+    lessons = models.TextField(_("经验启示"), blank=True, help_text=_("经验启示、几点体会"))
+    next_steps = models.TextField(_("下一步打算"), blank=True)
     province = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("省份")
     )
@@ -552,6 +563,110 @@ class Case(models.Model):
         if hasattr(self, "excerpt"):  # CaseQuerySet.with_excerpt()
             return self.excerpt or ""
         return self.source.raw_text[self.span_start : self.span_end]
+
+
+class KeyFigure(models.Model):
+    """One key figure of a case (关键数据): an indicator with its value, or an amount of money
+    invested, spent to run the service, or given by one source.  The importer proposes them
+    (cases/ingest/figures.py); an editor confirms, corrects, adds or deletes them."""
+
+    class Kind(models.TextChoices):
+        FIGURE = "figure", _("成效数据")
+        INVESTMENT = "investment", _("投资")
+        RUNNING_COST = "running_cost", _("运行费用")
+        FUNDING = "funding", _("资金来源")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="figures", verbose_name=_("案例"))
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices, default=Kind.FIGURE)
+    indicator = models.CharField(
+        _("指标"), max_length=100, help_text=_("测量的是什么，如“卫生厕所普及率”；资金来源填来源，如“县级财政”")
+    )
+    value = models.DecimalField(
+        _("数值"), max_digits=20, decimal_places=4, null=True, blank=True, help_text=_("万、亿已换算：3.2万人填 32000")
+    )
+    value_max = models.DecimalField(
+        _("上限"), max_digits=20, decimal_places=4, null=True, blank=True, help_text=_("范围的上限（3-5万元：50000）")
+    )
+    unit = models.CharField(_("单位"), max_length=20, blank=True, help_text=_("元、人、户、个、% …"))
+    baseline = models.DecimalField(
+        _("基线"), max_digits=20, decimal_places=4, null=True, blank=True, help_text=_("从62%提高到95%：62")
+    )
+    year_from = models.PositiveSmallIntegerField(_("起始年份"), null=True, blank=True)
+    year_to = models.PositiveSmallIntegerField(_("截止年份"), null=True, blank=True)
+    quote = models.CharField(_("原文"), max_length=300, blank=True, help_text=_("数据在正文中的原话"))
+    span_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    span_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    confirmed = models.BooleanField(
+        _("已核实"), default=False, help_text=_("编辑已对照原文核实；未核实的数据在公开页面上标为“自动提取”")
+    )
+    # What the importer wrote: a row that still holds it, unconfirmed, is the importer's to update.
+    extracted = models.JSONField(default=dict, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["extracted"], verbose_name=_("关键数据修改记录"))
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["kind", "value"], name="keyfigure_kind_value")]
+        verbose_name = _("关键数据")
+        verbose_name_plural = _("关键数据")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.display_value}".strip()
+
+    # The importer's values of a row, compared on a reload.
+    EXTRACTED_FIELDS = ("kind", "indicator", "value", "value_max", "unit", "baseline", "year_from", "year_to")
+
+    def extracted_values(self) -> dict:
+        return {name: _plain(getattr(self, name)) for name in self.EXTRACTED_FIELDS}
+
+    @property
+    def edited(self) -> bool:
+        """Confirmed or changed by an editor since the importer wrote it (or added by hand)."""
+        return self.confirmed or self.extracted_values() != self.extracted
+
+    @property
+    def years(self) -> str:
+        if self.year_from and self.year_to and self.year_from != self.year_to:
+            return f"{self.year_from}–{self.year_to}"
+        if self.year_from and not self.year_to:
+            return f"{self.year_from}–"
+        return str(self.year_to or self.year_from or "")
+
+    @property
+    def display_value(self) -> str:
+        """The value as a reader writes it: 3.2万人, 300万元, 62% → 95%, 3万–5万元."""
+        if self.value is None:
+            return ""
+        text = format_amount(self.value)
+        if self.value_max is not None:
+            text = f"{text}–{format_amount(self.value_max)}"
+        return f"{text}{self.unit}"
+
+    @property
+    def display_baseline(self) -> str:
+        return f"{format_amount(self.baseline)}{self.unit}" if self.baseline is not None else ""
+
+
+def _plain(value):
+    """A value as JSON keeps it: a Decimal as its normalized text."""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return format(value, "f")
+    return value
+
+
+def format_amount(value) -> str:
+    """32000 → 3.2万, 150000000 → 1.5亿, 95.5 → 95.5 (Chinese readers count in 万 and 亿)."""
+    value = Decimal(value)
+    for size, word in ((Decimal(10**8), "亿"), (Decimal(10**4), "万")):
+        if abs(value) >= size:
+            return f"{format(_trim(value / size), 'f')}{word}"
+    return format(_trim(value), "f")
+
+
+def _trim(value: Decimal) -> Decimal:
+    value = value.quantize(Decimal("0.0001")).normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value
 
 
 class LibraryState(models.Model):

@@ -10,7 +10,7 @@ from taggit.models import Tag
 
 from cases import history
 from cases.backup import BackupError, dump, load
-from cases.models import Case, Region, Source
+from cases.models import Case, KeyFigure, Region, Source
 
 
 def backup_text(**options) -> str:
@@ -39,6 +39,7 @@ def empty_library():
     """What `migrate` leaves: no cases, sources, keywords, history, accounts or gazetteer."""
     Case.objects.all().delete()
     Case.history.all().delete()  # after the cases: deleting them is recorded too
+    KeyFigure.history.all().delete()
     for field in Case.history.model._history_m2m_fields:  # each record's themes and keywords
         getattr(Case.history.model, field.name).model.objects.all().delete()
     Tag.objects.all().delete()
