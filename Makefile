@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install lint format regions vendor messages test-postgres clean bench eval-search eval-ingest bench-ingest
+.PHONY: run test install lint format regions vendor messages test-postgres clean bench eval-search eval-ingest eval-figures bench-ingest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ eval-search: install
 # Ingestion quality on the documents we wrote (tests/documents/): per-field scores, pinned by tests/test_eval_ingest.py.
 eval-ingest: install
 	$(BIN)/python scripts/eval_ingest.py
+
+# Key-figure proposals on our own annotation (fixtures/figures_annotation.toml): precision and recall,
+# pinned by tests/test_eval_figures.py; DETAILS=1 lists what was missed and what was wrongly proposed.
+eval-figures: install
+	$(BIN)/python scripts/eval_figures.py $(if $(DETAILS),--details)
 
 # Parsing time and peak memory of a 5 MB document (issue 15): a measurement, not a timed test.
 bench-ingest: install
