@@ -24,7 +24,7 @@ from taggit.models import Tag
 from . import admin_import, history, workflow
 from .duplicates import near_duplicates
 from .ingest.controls import strip_controls
-from .models import Case, Keyword, Region, Source, StaleEdit, Synonym, Theme, one_record
+from .models import Case, KeyFigure, Keyword, Region, Source, StaleEdit, Synonym, Theme, one_record
 from .quality import FLAGS, blocking, live_flags
 from .search import normalize
 
@@ -141,6 +141,10 @@ class CaseAdminForm(forms.ModelForm):
             "background",
             "measures",
             "outcomes",
+            "conditions",
+            "problems",
+            "lessons",
+            "next_steps",
             "body",
             "status",
         ]
@@ -312,9 +316,32 @@ class KeywordAdmin(admin.ModelAdmin):
 # ---- the case admin ---------------------------------------------------------------------------
 
 
+class KeyFigureInline(admin.TabularInline):
+    """The key figures of a case: the importer's proposals (unconfirmed) and the editors' rows.
+    Confirm what the original says, correct what it read wrong, delete what is no figure."""
+
+    model = KeyFigure
+    extra = 0
+    fields = [
+        "confirmed",
+        "kind",
+        "indicator",
+        "value",
+        "value_max",
+        "unit",
+        "baseline",
+        "year_from",
+        "year_to",
+        "quote",
+    ]
+    readonly_fields = ["quote"]
+    verbose_name_plural = _("关键数据（自动提取的数据请对照原文核实、修改或删除）")
+
+
 @admin.register(Case)
 class CaseAdmin(SimpleHistoryAdmin):
     form = CaseAdminForm
+    inlines = [KeyFigureInline]
     change_form_template = "admin/cases/case/change_form.html"
     change_list_template = "admin/cases/case/change_list.html"
     list_display = ["title_or_slug", "place_path", "status", "year", "doc_type", "flag_badges", "updated_at", "source"]
@@ -340,6 +367,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "place", "region_label", "year", "doc_type", "themes", "tag_names"]}),
         (_("内容"), {"fields": ["summary", "background", "measures", "outcomes", "body"]}),
+        (_("适用条件与经验"), {"fields": ["conditions", "problems", "lessons", "next_steps"], "classes": ["collapse"]}),
         (
             _("审核与发布"),
             {
@@ -411,10 +439,10 @@ class CaseAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, {**opts, "fields": list(opts["fields"])}) for name, opts in self.fieldsets]
         if obj is None:
-            fieldsets[2][1]["fields"] = ["status", "version"]
-            fieldsets = [*fieldsets[:3], (_("来源"), {"fields": MANUAL_SOURCE_FIELDS})]
+            fieldsets[3][1]["fields"] = ["status", "version"]
+            fieldsets = [*fieldsets[:4], (_("来源"), {"fields": MANUAL_SOURCE_FIELDS})]
         elif not workflow.can_publish(request.user) or not obj.privacy_findings():
-            fieldsets[2][1]["fields"].remove("confirm_privacy")
+            fieldsets[3][1]["fields"].remove("confirm_privacy")
         return fieldsets
 
     @admin.display(description=_("推断依据"))

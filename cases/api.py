@@ -19,7 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from . import facets
 from .filters import CaseFilter
-from .models import Case, Region, Source, Theme
+from .models import Case, KeyFigure, Region, Source, Theme
 
 
 def exception_handler(exc, context):
@@ -78,6 +78,29 @@ class RegionRef(serializers.Serializer):
     name = serializers.CharField()
 
 
+class KeyFigureSerializer(serializers.ModelSerializer):
+    """A key figure: ``confirmed`` false means extracted automatically and not yet verified."""
+
+    value = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False, allow_null=True)
+    value_max = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False, allow_null=True)
+    baseline = serializers.DecimalField(max_digits=20, decimal_places=4, coerce_to_string=False, allow_null=True)
+
+    class Meta:
+        model = KeyFigure
+        fields = [
+            "kind",
+            "indicator",
+            "value",
+            "value_max",
+            "unit",
+            "baseline",
+            "year_from",
+            "year_to",
+            "confirmed",
+            "quote",
+        ]
+
+
 class CaseSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     province = RegionRef(allow_null=True)
@@ -87,11 +110,12 @@ class CaseSerializer(serializers.ModelSerializer):
     themes_en = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
     source = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    figures = KeyFigureSerializer(many=True, read_only=True)
 
     class Meta:
         model = Case
         fields = ["id", "slug", "url", "title", "summary", "province", "prefecture", "county", "region_label",
-                  "themes", "themes_en", "tags", "doc_type", "year", "source", "updated"]  # fmt: skip
+                  "themes", "themes_en", "tags", "doc_type", "year", "source", "figures", "updated"]  # fmt: skip
 
     def get_url(self, case) -> str:
         request = self.context.get("request")
@@ -109,7 +133,17 @@ class CaseDetailSerializer(CaseSerializer):
     source_locator = serializers.CharField(source="locator")
 
     class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + ["background", "measures", "outcomes", "body", "source_locator"]
+        fields = CaseSerializer.Meta.fields + [
+            "background",
+            "measures",
+            "outcomes",
+            "conditions",
+            "problems",
+            "lessons",
+            "next_steps",
+            "body",
+            "source_locator",
+        ]
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -162,7 +196,7 @@ class CaseList(generics.ListAPIView):
     filterset_class = ApiCaseFilter
 
     def get_queryset(self):
-        return Case.objects.published().with_related()
+        return Case.objects.published().with_related().prefetch_related("figures")
 
 
 class CaseDetail(generics.RetrieveAPIView):
@@ -170,7 +204,7 @@ class CaseDetail(generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Case.objects.published().with_related()
+        return Case.objects.published().with_related().prefetch_related("figures")
 
 
 class SourceList(generics.ListAPIView):

@@ -21,9 +21,10 @@ from .ingest.controls import strip_controls
 from .models import Case
 
 FIELDS = [
-    "id", "slug", "url", "title", "summary", "background", "measures", "outcomes", "body", "province",
-    "prefecture", "county", "region_code", "region_label", "themes", "tags", "doc_type", "year", "source",
-    "source_title", "source_locator", "status", "quality_flags",
+    "id", "slug", "url", "title", "summary", "background", "measures", "outcomes", "conditions", "problems",
+    "lessons", "next_steps", "body", "province", "prefecture", "county", "region_code", "region_label", "themes",
+    "tags", "doc_type", "year", "investment", "funding_sources", "source", "source_title", "source_locator",
+    "status", "quality_flags",
 ]  # fmt: skip
 
 # The data dictionary: every column, in Chinese and English.
@@ -36,6 +37,23 @@ FIELD_DOCS = {
     "background": ("背景", "Background"),
     "measures": ("主要做法", "Measures"),
     "outcomes": ("成效", "Outcomes"),
+    "conditions": ("适用条件、适用范围", "Conditions and scope: where and for whom the practice applies"),
+    "problems": ("存在问题、问题与不足", "Problems and shortcomings the text states"),
+    "lessons": ("经验启示", "Lessons"),
+    "next_steps": ("下一步打算", "Next steps the text plans"),
+    "investment": (
+        "投资（元）：文中所述投资金额中最大的一项，含未核实的自动提取值；各项金额见关键数据表",
+        "Investment (yuan): the largest investment amount the text states, unverified extractions included; "
+        "every amount is in the key-figures table",
+    ),
+    "funding_sources": (
+        "资金来源（如 中央财政、县级财政、村集体、群众自筹；多个以 ; 分隔）",
+        "Funding sources (e.g. 中央财政 central budget, 村集体 village collective; ';'-separated in CSV/XLSX)",
+    ),
+    "figures": (
+        "关键数据（仅 JSON：每项的字段见关键数据表）",
+        "Key figures (JSON only: fields as in the key-figures table)",
+    ),
     "body": ("清洗后的全文", "Full cleaned text"),
     "province": ("省级行政区全称", "Province, official name"),
     "prefecture": ("地级行政区全称", "Prefecture, official name"),
@@ -54,21 +72,62 @@ FIELD_DOCS = {
     "quality_flags": ("质量标记", "Quality flags"),
 }
 TABULAR_FIELDS = FIELDS + ["themes_en"]
+# A case in JSON: the same fields, and its key figures nested after its funding sources.
+JSON_FIELDS = [
+    *FIELDS[: FIELDS.index("funding_sources") + 1],
+    "figures",
+    *FIELDS[FIELDS.index("funding_sources") + 1 :],
+]
+JSON_FIELDS.append("themes_en")
 # Column headers for people (the default in CSV and XLSX); ``?headers=codes`` writes the field codes
 # instead, for programs.  With Chinese headers the type and status are written in words too.
 HEADERS = {
     "id": "编号", "slug": "短标识", "url": "链接", "title": "标题", "summary": "摘要", "background": "背景",
-    "measures": "主要做法", "outcomes": "成效", "body": "正文", "province": "省份", "prefecture": "地市",
+    "measures": "主要做法", "outcomes": "成效", "conditions": "适用条件", "problems": "存在问题",
+    "lessons": "经验启示", "next_steps": "下一步打算", "investment": "投资（元）", "funding_sources": "资金来源",
+    "figures": "关键数据", "body": "正文", "province": "省份", "prefecture": "地市",
     "county": "区县", "region_code": "区划代码", "region_label": "地名（原文）", "themes": "主题", "tags": "关键词",
     "doc_type": "文档类型", "year": "年份", "source": "来源文件", "source_title": "来源标题",
     "source_locator": "来源定位", "status": "状态", "quality_flags": "质量标记", "themes_en": "主题（英文）",
+}  # fmt: skip
+# The key-figures table: a second CSV file, a sheet of the workbook, a table of the data package;
+# in JSON each case carries its figures (without the case's id and slug).
+FIGURE_FIELDS = [
+    "case_id", "case_slug", "kind", "indicator", "value", "value_max", "unit", "baseline", "year_from", "year_to",
+    "confirmed", "quote",
+]  # fmt: skip
+FIGURE_DOCS = {
+    "case_id": ("案例编号（案例表的 id）", "Case id (the id of the cases table)"),
+    "case_slug": ("案例短标识", "Case slug"),
+    "kind": (
+        "类别：figure 成效数据 / investment 投资 / running_cost 运行费用 / funding 资金来源",
+        "Kind: figure / investment / running_cost / funding (a source, with its amount when stated)",
+    ),
+    "indicator": ("指标：测量的是什么；资金来源为来源名称", "Indicator: what was measured; for funding, the source"),
+    "value": ("数值（万、亿已换算）", "Value (万 and 亿 multiplied out)"),
+    "value_max": ("范围的上限（如 3-5万元）", "Upper end of a range (3-5万元)"),
+    "unit": ("单位：元、人、户、个、% …", "Unit: 元 yuan, 人 people, 户 households, 个 items, % …"),
+    "baseline": ("基线（从62%提高到95%中的62）", "Baseline (62 in 从62%提高到95%, from 62% to 95%)"),
+    "year_from": ("起始年份", "First year"),
+    "year_to": ("截止年份", "Last year"),
+    "confirmed": (
+        "已由编辑对照原文核实（否则为自动提取，未核实）",
+        "Verified by an editor against the text (else extracted, unverified)",
+    ),
+    "quote": ("原文中的数据表述", "The words of the text"),
+}
+FIGURE_HEADERS = {
+    "case_id": "案例编号", "case_slug": "案例短标识", "kind": "类别", "indicator": "指标", "value": "数值",
+    "value_max": "上限", "unit": "单位", "baseline": "基线", "year_from": "起始年份", "year_to": "截止年份",
+    "confirmed": "已核实", "quote": "原文",
 }  # fmt: skip
 # Cells that a spreadsheet would run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 COLUMNS = (
-    "pk", "slug", "title", "summary", "background", "measures", "outcomes", "body", "province_id",
+    "pk", "slug", "title", "summary", "background", "measures", "outcomes", "conditions", "problems", "lessons",
+    "next_steps", "body", "province_id",
     "prefecture_id", "county_id", "region_label", "doc_type", "year", "source_id", "ordinal", "span_start",
     "span_end", "status", "quality_flags",
 )  # fmt: skip
@@ -107,8 +166,12 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
             "content_object_id", "tag__name"
         ):
             tags.setdefault(case_id, []).append(name)
+        figures = figures_by_case(ids)
         for row in chunk:
-            yield clean(_row(row, prefix, regions, sources, by_case.get(row[0], []), sorted(tags.get(row[0], []))))
+            case_tags = sorted(tags.get(row[0], []))
+            yield clean(
+                _row(row, prefix, regions, sources, by_case.get(row[0], []), case_tags, figures.get(row[0], []))
+            )
         chunk.clear()
 
     # The list's order is read first, as ids alone: sorting the wide rows themselves made PostgreSQL
@@ -122,9 +185,11 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
         yield from flush()
 
 
-def _row(row, prefix, regions, sources, case_themes, tags) -> dict:
-    (pk, slug, title, summary, background, measures, outcomes, body, province, prefecture, county, label,
-     doc_type, year, source_id, ordinal, span_start, span_end, status, flags) = row  # fmt: skip
+def _row(row, prefix, regions, sources, case_themes, tags, figures) -> dict:
+    (pk, slug, title, summary, background, measures, outcomes, conditions, problems, lessons, next_steps, body,
+     province, prefecture, county, label, doc_type, year, source_id, ordinal, span_start, span_end, status,
+     flags) = row  # fmt: skip
+    investments = [f["value"] for f in figures if f["kind"] == "investment" and f["value"] is not None]
     source = sources.get(source_id)
     region = county or prefecture or province
     return {
@@ -136,6 +201,10 @@ def _row(row, prefix, regions, sources, case_themes, tags) -> dict:
         "background": background,
         "measures": measures,
         "outcomes": outcomes,
+        "conditions": conditions,
+        "problems": problems,
+        "lessons": lessons,
+        "next_steps": next_steps,
         "body": body,
         "province": regions.get(province),
         "prefecture": regions.get(prefecture),
@@ -146,6 +215,9 @@ def _row(row, prefix, regions, sources, case_themes, tags) -> dict:
         "tags": tags,
         "doc_type": doc_type,
         "year": year,
+        "investment": max(investments, default=None),
+        "funding_sources": list(dict.fromkeys(f["indicator"] for f in figures if f["kind"] == "funding")),
+        "figures": [{k: v for k, v in f.items() if k not in ("case_id", "case_slug")} for f in figures],
         "source": source[0] if source else None,
         "source_title": source[1] if source else None,
         "source_locator": f"{source[0]}#{ordinal}@{span_start}-{span_end}" if source else "",
@@ -153,6 +225,49 @@ def _row(row, prefix, regions, sources, case_themes, tags) -> dict:
         "quality_flags": flags,
         "themes_en": [t.name_en for t in case_themes],
     }
+
+
+def _number(value):
+    """A Decimal as a program reads it: an integer when it is one (32000, not 32000.0000)."""
+    if value is None:
+        return None
+    value = value.normalize()
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def figures_by_case(ids: list[int]) -> dict[int, list[dict]]:
+    """The key figures of these cases, each as a dict of FIGURE_FIELDS, in each case's order."""
+    from .models import KeyFigure
+
+    out: dict[int, list[dict]] = {}
+    rows = KeyFigure.objects.filter(case_id__in=ids).order_by("case_id", "pk")
+    for values in rows.values_list("case_id", "case__slug", *FIGURE_FIELDS[2:]):
+        row = dict(zip(FIGURE_FIELDS, values, strict=True))
+        for name in ("value", "value_max", "baseline"):
+            row[name] = _number(row[name])
+        out.setdefault(row["case_id"], []).append(row)
+    return out
+
+
+def figure_rows(queryset) -> Iterator[dict]:
+    """The key figures of the listed cases, in the list's order: the second CSV file."""
+    ids = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        wanted = ids[start : start + CHUNK]
+        found = figures_by_case(wanted)
+        for pk in wanted:
+            yield from (clean(row) for row in found.get(pk, []))
+
+
+def figure_cells(row: dict) -> list:
+    return [neutralize(row[name]) for name in FIGURE_FIELDS]
+
+
+def figures_csv_stream(rows: Iterable[dict], codes: bool = False) -> Iterator[str]:
+    """The key-figures table as CSV (UTF-8 BOM), Chinese headers unless ``codes``."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(FIGURE_FIELDS if codes else [FIGURE_HEADERS[n] for n in FIGURE_FIELDS])
+    yield from _batched(writer.writerow(figure_cells(row)) for row in rows)
 
 
 def clean(values: dict) -> dict:
@@ -166,6 +281,8 @@ def _without_controls(value):
         return strip_controls(value)
     if isinstance(value, list):
         return [_without_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _without_controls(v) for k, v in value.items()}
     return value
 
 
@@ -276,11 +393,26 @@ def xlsx_file(
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    # The key figures on a sheet of their own, written as the cases pass (write-only sheets each
+    # keep their own file: nothing is held in memory).
+    figures = book.create_sheet("关键数据 Figures")
+    figures.freeze_panes = "A2"
+    for i, name in enumerate(FIGURE_FIELDS, start=1):
+        figures.column_dimensions[get_column_letter(i)].width = {"indicator": 30, "quote": 50}.get(name, 12)
+    figure_header = []
+    for name in FIGURE_FIELDS if codes else [FIGURE_HEADERS[n] for n in FIGURE_FIELDS]:
+        cell = WriteOnlyCell(figures, value=name)
+        cell.font = bold
+        figure_header.append(cell)
+    figures.append(figure_header)
     try:
         for row in rows:
             sheet.append(cells(row, codes))
+            for figure in row["figures"]:
+                figures.append(figure_cells({**figure, "case_id": row["id"], "case_slug": row["slug"]}))
     except BaseException:
         _discard(sheet)
+        _discard(figures)
         raise
     about = book.create_sheet("说明 About")
     about.column_dimensions["A"].width = 24
@@ -302,6 +434,11 @@ def xlsx_file(
     for name in TABULAR_FIELDS:
         zh, en = FIELD_DOCS[name]
         about.append([HEADERS[name], name, zh, en])
+    about.append([])
+    about.append(["关键数据表 Key figures sheet"])
+    for name in FIGURE_FIELDS:
+        zh, en = FIGURE_DOCS[name]
+        about.append([FIGURE_HEADERS[name], name, zh, en])
     out = out if out is not None else tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     book.save(out)
     if hasattr(out, "seek"):
@@ -349,6 +486,16 @@ def filters_in_words(case_filter) -> list[tuple[str, str]]:
             out.append(("年份", f"{int(low)}年及以后" if low is not None else f"{int(high)}年及以前"))
     if data.get("source"):
         out.append(("来源文档", data["source"].title or data["source"].file_name))
+    if data.get("has_figures"):
+        out.append(("关键数据", "有关键数据"))
+    low, high = data.get("investment_min"), data.get("investment_max")
+    if low is not None or high is not None:
+        amount = (
+            f"{low:g}–{high:g}万元"
+            if low is not None and high is not None
+            else (f"{low:g}万元及以上" if low is not None else f"{high:g}万元及以下")
+        )
+        out.append(("投资", amount))
     if data.get("sort"):
         out.append(("排序", str(dict(case_filter.SORTS).get(data["sort"], data["sort"]))))
     return [(label, strip_controls(value)) for label, value in out]  # they go into XML files and names

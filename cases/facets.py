@@ -151,13 +151,23 @@ def active_filters(case_filter, params: QueryDict) -> list[tuple[str, str]]:
         return []
     chips = []
     data = case_filter.form.cleaned_data
-    for key in ("q", "province", "prefecture", "county", "tag", "doc_type", "source", "year_min", "year_max"):
+    keys = ("q", "province", "prefecture", "county", "tag", "doc_type", "source", "year_min", "year_max")
+    for key in (*keys, "has_figures", "investment_min", "investment_max"):
         value = data.get(key)
         if value in (None, ""):
             continue
         label = dict(Case.DocType.choices).get(value, value) if key == "doc_type" else value
-        prefix = {"year_min": "≥", "year_max": "≤", "q": "“"}.get(key, "")
-        suffix = "”" if key == "q" else ""
+        if key == "has_figures":
+            label = _("有关键数据")
+        prefix = {
+            "year_min": "≥",
+            "year_max": "≤",
+            "q": "“",
+            "investment_min": _("投资≥"),
+            "investment_max": _("投资≤"),
+        }
+        prefix = prefix.get(key, "")
+        suffix = {"q": "”", "investment_min": _("万元"), "investment_max": _("万元")}.get(key, "")
         chips.append((f"{prefix}{label}{suffix}", url_with(params, key, None, add=False)))
     for theme in data.get("theme") or []:
         chips.append((theme.display_name, url_with(params, "theme", theme.slug, add=False, multiple=True)))

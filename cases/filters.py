@@ -1,13 +1,13 @@
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
-from .models import Case, Region, Source, Theme
+from .models import Case, KeyFigure, Region, Source, Theme
 
 
 class ListedChoices(filter_fields.ModelChoiceIterator):
@@ -107,13 +107,37 @@ class CaseFilter(django_filters.FilterSet):
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年份"))
     # An unpublished source is refused as an unknown one is (its id must not be probed).
     source = ModelChoiceFilter(queryset=Source.objects.public(), label=_("来源文档"))
+    # Key figures (关键数据): proposed or confirmed, any kind; investment in 万元, as officials count it.
+    has_figures = django_filters.ChoiceFilter(
+        choices=[("yes", _("有关键数据"))],
+        method="filter_has_figures",
+        label=_("关键数据"),
+        empty_label=_("不限"),
+        widget=Select,
+    )
+    investment_min = django_filters.NumberFilter(method="filter_investment", label=_("投资下限（万元）"), min_value=0)
+    investment_max = django_filters.NumberFilter(method="filter_investment", label=_("投资上限（万元）"), min_value=0)
     sort = django_filters.ChoiceFilter(
         choices=SORTS, method="filter_sort", label=_("排序"), empty_label=None, null_label=None, widget=Select
     )
 
     class Meta:
         model = Case
-        fields = ["q", "province", "prefecture", "county", "theme", "tag", "doc_type", "year_min", "year_max", "source"]
+        fields = [
+            "q",
+            "province",
+            "prefecture",
+            "county",
+            "theme",
+            "tag",
+            "doc_type",
+            "year_min",
+            "year_max",
+            "source",
+            "has_figures",
+            "investment_min",
+            "investment_max",
+        ]
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -152,6 +176,23 @@ class CaseFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         places = [(level, region.code) for level in ("province", "prefecture", "county") if (region := data.get(level))]
         return queryset.search(value, places)
+
+    def filter_has_figures(self, queryset, name, value):
+        return queryset.filter(Exists(KeyFigure.objects.filter(case=OuterRef("pk"))))
+
+    def filter_investment(self, queryset, name, value):
+        """Cases stating an investment (one amount of kind 投资) within the range, in 万元: both
+        bounds apply to the same amount, so the filter runs once, for whichever bound comes first."""
+        data = self.form.cleaned_data
+        low, high = data.get("investment_min"), data.get("investment_max")
+        if name == "investment_max" and low is not None:
+            return queryset
+        amounts = KeyFigure.objects.filter(case=OuterRef("pk"), kind=KeyFigure.Kind.INVESTMENT)
+        if low is not None:
+            amounts = amounts.filter(value__gte=low * 10000)
+        if high is not None:
+            amounts = amounts.filter(value__lte=high * 10000)
+        return queryset.filter(Exists(amounts))
 
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in ``qs``

@@ -40,12 +40,17 @@ FIELDS = [
     ("background", Case._meta.get_field("background").verbose_name),
     ("measures", Case._meta.get_field("measures").verbose_name),
     ("outcomes", Case._meta.get_field("outcomes").verbose_name),
+    ("conditions", Case._meta.get_field("conditions").verbose_name),
+    ("problems", Case._meta.get_field("problems").verbose_name),
+    ("lessons", Case._meta.get_field("lessons").verbose_name),
+    ("next_steps", Case._meta.get_field("next_steps").verbose_name),
     ("body", Case._meta.get_field("body").verbose_name),
     ("status", Case._meta.get_field("status").verbose_name),
     ("quality_flags", Case._meta.get_field("quality_flags").verbose_name),
 ]
-TEXT_FIELDS = {"summary", "background", "measures", "outcomes", "body"}
-CONTENT_FIELDS = ["title", "region_label", "year", "doc_type", "summary", "background", "measures", "outcomes", "body"]
+SECTIONS = ["summary", "background", "measures", "outcomes", "conditions", "problems", "lessons", "next_steps"]
+TEXT_FIELDS = {*SECTIONS, "body"}
+CONTENT_FIELDS = ["title", "region_label", "year", "doc_type", *SECTIONS, "body"]
 
 
 def new_slug() -> str:

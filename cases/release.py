@@ -147,6 +147,7 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
         open(package / "cases.csv", "w", encoding="utf-8", newline="") as cases_csv,
         open(package / "case_themes.csv", "w", encoding="utf-8", newline="") as case_themes_csv,
         open(package / "keywords.csv", "w", encoding="utf-8", newline="") as keywords_csv,
+        open(package / "figures.csv", "w", encoding="utf-8", newline="") as figures_csv,
     ):
         people = csv.writer(people_csv)
         people_csv.write("\ufeff")
@@ -157,6 +158,8 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
         case_themes.writerow(["case_id", "theme"])
         keywords = csv.writer(keywords_csv)
         keywords.writerow(["case_id", "keyword"])
+        figures = csv.writer(figures_csv)
+        figures.writerow(export.FIGURE_FIELDS)
         json_file.write('{"meta": ' + json.dumps({**export.meta({}, total), **meta}, ensure_ascii=False))
         json_file.write(', "cases": [')
 
@@ -167,6 +170,13 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
                 machines.writerow([_plain(row[name]) for name in export.TABULAR_FIELDS])
                 case_themes.writerows([row["id"], slugs[theme]] for theme in row["themes"])
                 keywords.writerows([row["id"], keyword] for keyword in row["tags"])
+                figures.writerows(
+                    [
+                        _plain({**f, "case_id": row["id"], "case_slug": row["slug"]}[name])
+                        for name in export.FIGURE_FIELDS
+                    ]
+                    for f in row["figures"]
+                )
                 json_file.write(("," if written.count > 1 else "") + "\n" + json.dumps(row, ensure_ascii=False))
                 yield row
 
@@ -186,7 +196,7 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
     descriptor = datapackage(name, version, written.count, base_url)
     (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
     with zipfile.ZipFile(paths["datapackage"], "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for part in ("datapackage.json", "cases.csv", "themes.csv", "case_themes.csv", "keywords.csv"):
+        for part in ("datapackage.json", "cases.csv", "themes.csv", "case_themes.csv", "keywords.csv", "figures.csv"):
             archive.write(package / part, part)
     return written
 
@@ -201,6 +211,9 @@ def _plain(value):
 
 
 INTEGER_FIELDS = {"id", "year"}
+NUMBER_FIELDS = {"investment"}
+FIGURE_TYPES = {"case_id": "integer", "value": "number", "value_max": "number", "baseline": "number",
+                "year_from": "integer", "year_to": "integer", "confirmed": "boolean"}  # fmt: skip
 
 
 def datapackage(name: str, version: int, count: int, base_url: str = "") -> dict:
@@ -211,7 +224,21 @@ def datapackage(name: str, version: int, count: int, base_url: str = "") -> dict
         zh, en = export.FIELD_DOCS[code]
         return {"name": code, "title": export.HEADERS[code], "type": kind, "description": f"{zh} · {en}"}
 
-    case_fields = [described(code, "integer" if code in INTEGER_FIELDS else "string") for code in export.TABULAR_FIELDS]
+    def kind(code: str) -> str:
+        return "integer" if code in INTEGER_FIELDS else "number" if code in NUMBER_FIELDS else "string"
+
+    case_fields = [described(code, kind(code)) for code in export.TABULAR_FIELDS]
+    figure_fields = []
+    for code in export.FIGURE_FIELDS:
+        zh, en = export.FIGURE_DOCS[code]
+        figure_fields.append(
+            {
+                "name": code,
+                "title": export.FIGURE_HEADERS[code],
+                "type": FIGURE_TYPES.get(code, "string"),
+                "description": f"{zh} · {en}",
+            }
+        )
     case_fields[0]["constraints"] = {"required": True, "unique": True}
     return {
         "name": "rural-public-service-cases",
@@ -278,6 +305,18 @@ def datapackage(name: str, version: int, count: int, base_url: str = "") -> dict
                         {"name": "case_id", "title": "案例编号", "type": "integer"},
                         {"name": "keyword", "title": "关键词", "type": "string"},
                     ],
+                    "foreignKeys": [{"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}}],
+                },
+            },
+            {
+                "name": "figures",
+                "path": "figures.csv",
+                "title": "关键数据 Key figures of each case",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {
+                    "fields": figure_fields,
                     "foreignKeys": [{"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}}],
                 },
             },

@@ -15,6 +15,9 @@ _EDITOR_PERMISSIONS = [
     ("cases", "theme", ["view"]),
     ("taggit", "tag", ["add", "change", "view"]),
     ("cases", "keyword", ["add", "change", "view"]),
+    # Confirming, correcting and deleting a case's key figures is editing its content.
+    ("cases", "keyfigure", ["add", "change", "delete", "view"]),
+    ("cases", "historicalkeyfigure", ["view"]),
 ]
 _REVIEWER_EXTRA = [
     ("cases", "case", ["delete", "publish"]),

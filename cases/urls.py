@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/suggest/", views.suggest, name="suggest"),
     re_path(r"^cases/export\.(?P<fmt>csv|xlsx|json)$", views.case_export, name="case_export"),
     path("cases/export/fields", views.export_fields, name="export_fields"),
+    path("cases/figures.csv", views.figures_export, name="figures_export"),
     re_path(r"^cases/cite\.(?P<ext>txt|bib|ris)$", views.list_citations, name="list_citations"),
     path("cases/feed/", CaseFeed(), name="case_feed"),
     path("cases/export.docx", views.list_docx, name="list_docx"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 from . import citations, documents, export, limits, pagecache, search
 from .facets import active_filters, counts, facets
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
-from .models import Case, Region, Source, Theme
+from .models import Case, KeyFigure, Region, Source, Theme
 from .suggest import alternatives, suggestions, understood_help
 
 PAGE_SIZE = 20
@@ -91,6 +91,7 @@ def render_case(request, case, preview: bool = False):
     short_url = _short_url(request, case)
     ids = Case.objects.related_to(case)
     found = Case.objects.published().select_related("province").in_bulk(ids)
+    figures = list(case.figures.all())
     context = {
         "case": case,
         "preview": preview,
@@ -98,6 +99,9 @@ def render_case(request, case, preview: bool = False):
         "citation": citations.gbt7714(case, short_url, timezone.localdate()),
         "absolute_url": request.build_absolute_uri(case.get_absolute_url()),
         "related": [found[pk] for pk in ids if pk in found],
+        "key_figures": [f for f in figures if f.kind == KeyFigure.Kind.FIGURE],
+        "money": [f for f in figures if f.kind != KeyFigure.Kind.FIGURE],
+        "any_unconfirmed": any(not f.confirmed for f in figures),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -270,6 +274,29 @@ def case_export(request, fmt):
     return _bounded(request, fmt, count, build)
 
 
+@require_GET
+@filter_errors_are_400
+def figures_export(request):
+    """The key figures of the filtered list's cases, as a CSV file of its own (one row a figure)."""
+    queryset, used, described = _export_queryset(request)
+    codes = request.GET.get("headers") == "codes"
+    count = queryset.count()
+
+    def build(slot):
+        rows = slot.rows(export.figure_rows(queryset))
+        response = StreamingHttpResponse(
+            slot.stream(export.figures_csv_stream(rows, codes)), content_type=DOWNLOAD_TYPES["csv"]
+        )
+        name, fallback = export.download_names(described, "csv")
+        response["Content-Disposition"] = export.content_disposition(
+            name.replace(export.NAME_PREFIX, export.NAME_PREFIX + "_关键数据", 1),
+            fallback.replace("rural-cases", "rural-case-figures"),
+        )
+        return response
+
+    return _bounded(request, "csv", count, build)
+
+
 DOWNLOAD_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
@@ -281,7 +308,9 @@ DOWNLOAD_TYPES = {
 def export_fields(request):
     """The data dictionary of every export."""
     fields = [(name, export.HEADERS[name], *export.FIELD_DOCS[name]) for name in export.TABULAR_FIELDS]
-    return render(request, "cases/export_fields.html", {"fields": fields, "limits": settings.EXPORT_LIMITS})
+    figure_fields = [(name, export.FIGURE_HEADERS[name], *export.FIGURE_DOCS[name]) for name in export.FIGURE_FIELDS]
+    context = {"fields": fields, "figure_fields": figure_fields, "limits": settings.EXPORT_LIMITS}
+    return render(request, "cases/export_fields.html", context)
 
 
 CITATION_FORMATS = {ext: (style, mime) for style, (_, ext, mime) in citations.STYLES.items()}

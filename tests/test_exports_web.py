@@ -7,7 +7,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from cases.export import TABULAR_FIELDS
+from cases.export import JSON_FIELDS, TABULAR_FIELDS
 from cases.filters import CaseFilter
 from cases.models import Case, Theme
 
@@ -86,10 +86,24 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(seeded, client):
 
 def test_the_workbook_describes_the_export(seeded, client):
     book = load_workbook(io.BytesIO(body(client.get("/cases/export.xlsx?theme=elderly-care&province=370000"))))
-    cases, about = book.worksheets
+    cases, figures, about = book.worksheets
     assert cases.freeze_panes == "B2"
     assert cases.column_dimensions["D"].width == 40  # title
-    assert cases.auto_filter.ref == "A1:X2"  # an autofilter over the header and the one case
+    assert cases.auto_filter.ref == "A1:AD2"  # an autofilter over the header and the one case
+    assert [c.value for c in figures[1]] == [
+        "案例编号",
+        "案例短标识",
+        "类别",
+        "指标",
+        "数值",
+        "上限",
+        "单位",
+        "基线",
+        "起始年份",
+        "截止年份",
+        "已核实",
+        "原文",
+    ]
     lines = [r for r in about.iter_rows(values_only=True)]
     assert lines[3][:2] == ("案例数 Cases", 1)
     assert lines[4][1] == "省份：山东省；主题：农村养老服务"  # in words, not codes
@@ -100,9 +114,9 @@ def test_the_workbook_describes_the_export(seeded, client):
 
 def test_json_has_the_command_keys_plus_english_themes_and_a_data_dictionary(seeded, client):
     data = as_json(client, "county=150207")
-    assert list(data["cases"][0]) == TABULAR_FIELDS
+    assert list(data["cases"][0]) == JSON_FIELDS
     assert data["cases"][0]["themes_en"] == [Theme.objects.get(name=n).name_en for n in data["cases"][0]["themes"]]
-    assert set(data["meta"]["fields"]) == set(TABULAR_FIELDS)
+    assert set(data["meta"]["fields"]) == set(JSON_FIELDS)
     assert data["meta"]["filters"] == {"county": "150207"}
     assert data["meta"]["exported_at"]
     assert data["cases"][0]["url"] == "http://testserver" + Case.objects.get(county__name="九原区").get_absolute_url()

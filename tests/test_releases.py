@@ -12,7 +12,7 @@ from django.db.models import F
 from openpyxl import load_workbook
 
 from cases import release as releases
-from cases.export import HEADERS, TABULAR_FIELDS
+from cases.export import HEADERS, JSON_FIELDS, TABULAR_FIELDS
 from cases.models import Case, LibraryState, Release
 
 
@@ -51,7 +51,7 @@ def test_a_release_holds_every_published_case_in_every_format(seeded, store):
     assert sum(1 for _ in book.worksheets[0].iter_rows(values_only=True)) == published + 1
 
     data = json.loads(read(store, release, "json"))
-    assert len(data["cases"]) == published and list(data["cases"][0]) == TABULAR_FIELDS
+    assert len(data["cases"]) == published and list(data["cases"][0]) == JSON_FIELDS
     assert (data["meta"]["release"], data["meta"]["library_version"]) == (release.name, state.version)
 
 
@@ -69,7 +69,7 @@ def test_the_data_package_validates_with_frictionless(seeded, store, tmp_path_fa
     unpacked = tmp_path_factory.mktemp("package")
     zipfile.ZipFile(io.BytesIO(read(store, release, "datapackage"))).extractall(unpacked)
     assert sorted(p.name for p in unpacked.iterdir()) == [
-        "case_themes.csv", "cases.csv", "datapackage.json", "keywords.csv", "themes.csv",
+        "case_themes.csv", "cases.csv", "datapackage.json", "figures.csv", "keywords.csv", "themes.csv",
     ]  # fmt: skip
     report = frictionless.validate(str(unpacked / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
@@ -83,6 +83,16 @@ def test_the_data_package_validates_with_frictionless(seeded, store, tmp_path_fa
         keywords = list(csv.DictReader(f))
     case = Case.objects.published().get(county__name="名山区")
     assert {r["keyword"] for r in keywords if r["case_id"] == str(case.pk)} == set(case.tags.names())
+    with open(unpacked / "figures.csv", encoding="utf-8") as f:
+        figures = list(csv.DictReader(f))
+    case = Case.objects.published().get(source__file_name__startswith="001", ordinal=4)
+    mine = [
+        (r["indicator"], r["value"], r["unit"], r["baseline"], r["confirmed"])
+        for r in figures
+        if r["case_id"] == str(case.pk)
+    ]
+    assert mine[7] == ("受理群众来电、信访等综治案件", "6632", "件", "6161", "False")
+    assert len(mine) == case.figures.count() == 11
 
 
 def test_the_data_package_keeps_values_as_stored(seeded, store, tmp_path_factory):
