@@ -118,6 +118,17 @@ def _documents() -> dict[str, Path]:
     return docs
 
 
+# Documents written and annotated after the extractor was frozen, scored once: held out.  The
+# first three written documents were written before, and some rules were tuned on them.
+HELD_OUT = ("heldout/h4-", "heldout/h5-", "heldout/h6-")
+
+
+def _group(doc: str) -> str:
+    if doc.startswith(HELD_OUT):
+        return "held out"
+    return "written" if doc.startswith("heldout/") else "seeds"
+
+
 def evaluate() -> dict[str, Scores]:
     annotation = tomllib.loads(ANNOTATION.read_text(encoding="utf-8"))
     gz = load_gazetteer(str(ROOT / "fixtures" / "regions.json"))
@@ -126,13 +137,13 @@ def evaluate() -> dict[str, Scores]:
     for name in {entry["doc"] for entry in annotation["case"] + annotation["sections"]}:
         path = paths[name]
         parsed[name] = parse_document(path.read_text(encoding="utf-8"), path.name, gz, today=TODAY)
-    groups = {"seeds": Scores(), "held out": Scores()}
+    groups = {"seeds": Scores(), "written": Scores(), "held out": Scores()}
     for entry in annotation["case"]:
-        group = groups["held out" if entry["doc"].startswith("heldout/") else "seeds"]
+        group = groups[_group(entry["doc"])]
         case = parsed[entry["doc"]].cases[entry["ordinal"] - 1]
         score_case(f"{entry['doc']}#{entry['ordinal']}", case, entry["figures"], group)
     for entry in annotation["sections"]:
-        group = groups["held out" if entry["doc"].startswith("heldout/") else "seeds"]
+        group = groups[_group(entry["doc"])]
         case = parsed[entry["doc"]].cases[entry["ordinal"] - 1]
         for section in SECTIONS:
             if section in entry:

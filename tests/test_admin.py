@@ -60,12 +60,26 @@ def post_data(case, **changes):
         "background": case.background,
         "measures": case.measures,
         "outcomes": case.outcomes,
+        "conditions": case.conditions,
+        "problems": case.problems,
+        "lessons": case.lessons,
+        "next_steps": case.next_steps,
         "body": case.body,
         "status": case.status,
         "version": case.version,
+        **NO_FIGURE_CHANGES,
     }
     data.update(changes)
     return data
+
+
+# The key figures' inline table as a form posts it when no row is touched.
+NO_FIGURE_CHANGES = {
+    "figures-TOTAL_FORMS": "0",
+    "figures-INITIAL_FORMS": "0",
+    "figures-MIN_NUM_FORMS": "0",
+    "figures-MAX_NUM_FORMS": "1000",
+}
 
 
 def a_draft(**filters):

@@ -212,3 +212,17 @@ def test_conditions_problems_lessons_and_next_steps_are_sections_of_their_own():
 def test_each_new_heading_names_its_section(heading, kind):
     sections = split_sections([heading, "一段文字。"])
     assert getattr(sections, kind) == "一段文字。"
+
+
+def test_a_heading_glued_to_its_first_point_still_starts_its_section():
+    sections = split_sections(["二、主要做法", "建成食堂。", "三、存在的问题及建议1. 资金不足。", "2. 人员不够。"])
+    assert (sections.measures, sections.problems) == ("建成食堂。", "1. 资金不足。\n2. 人员不够。")
+
+
+def test_a_heading_word_inside_a_sentence_starts_no_section():
+    sections = split_sections(["一、基本情况", "下一步，全县将新建食堂。", "经验表明，建管并重。"])
+    assert (sections.background, sections.next_steps, sections.lessons) == (
+        "下一步，全县将新建食堂。\n经验表明，建管并重。",
+        "",
+        "",
+    )

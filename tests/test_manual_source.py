@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cases.models import Case, Source
+from tests.test_admin import NO_FIGURE_CHANGES
 
 ADD = "/admin/cases/case/add/"
 
@@ -26,6 +27,7 @@ def new_case(**source):
         "doc_type": "case",
         "summary": "某县在行政村建设互助幸福院，解决农村老人就近养老问题。",
         "status": "draft",
+        **NO_FIGURE_CHANGES,
         **source,
     }
 

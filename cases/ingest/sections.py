@@ -19,15 +19,21 @@ KINDS = {
     "background": r"背景|基本情况|简介|现状|概况|引言|问题|工作目标|改革目标",
     "outcomes": r"成效|成果|效果|成绩|进展",
 }
-HEADING = re.compile(
-    r"^(?:0?\d\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?"
-    r"(改革背景|主要做法|改革成效|改革目标|改革措施|工作成效|基本情况|镇情简介|几点体会|"
+NAMES = (
+    r"改革背景|主要做法|改革成效|改革目标|改革措施|工作成效|基本情况|镇情简介|几点体会|"
     r"工作目标|存在的问题|主要成效|经验启示|背景|取得成效|发展成效|主要成效|成效|"
     r"适用条件|适用范围|适用条件和范围|适用条件与范围|推广条件|"
     r"存在问题|存在的不足|问题与不足|问题和不足|存在的困难和问题|困难和问题|存在的问题与不足|"
     r"启示|几点启示|经验|经验与启示|体会|"
-    r"下一步|下一步打算|下一步工作|下一步工作打算|下一步计划|下一步工作计划|今后打算)[：:]?$"
+    r"下一步|下一步打算|下一步工作|下一步工作打算|下一步计划|下一步工作计划|今后打算"
 )
+NUMBERING = r"(?:0?\d\s*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+# 存在的问题及建议: a section of problems that ends in proposals is a section of problems.
+TAIL = r"(?:及建议|和建议|与建议|及对策|和对策|及原因)?"
+HEADING = re.compile(rf"^{NUMBERING}?({NAMES}){TAIL}[：:]?$")
+# A numbered heading glued to its section's first numbered point, as text copied from a PDF
+# or a web page often is: 三、存在的问题及建议1. 教育资源配置不均衡…
+GLUED = re.compile(rf"^{NUMBERING}({NAMES}){TAIL}\s*(?=\d{{1,2}}\s*[.．、]|（[一二三四五六七八九十]+）)")
 
 
 @dataclass
@@ -83,6 +89,9 @@ def split_sections(paragraphs: list[str]) -> Sections:
         if m:
             current = _kind(m.group(1))
             continue
+        glued = GLUED.match(p)
+        if glued:
+            current, p = _kind(glued.group(1)), p[glued.end() :]
         if current:
             parts[current].append(p)
     for name in PARTS:
