@@ -656,10 +656,11 @@ def _plain(value):
 
 
 def format_amount(value) -> str:
-    """32000 → 3.2万, 150000000 → 1.5亿, 95.5 → 95.5 (Chinese readers count in 万 and 亿)."""
+    """32000 → 3.2万, 150000000 → 1.5亿, 606328 → 606328, 95.5 → 95.5 (Chinese readers count in 万 and 亿)."""
     value = Decimal(value)
     for size, word in ((Decimal(10**8), "亿"), (Decimal(10**4), "万")):
-        if abs(value) >= size:
+        # Only where the text would have written it so: 60.6328万 is no way to say 606328.
+        if abs(value) >= size and (value / size) == (value / size).quantize(Decimal("0.01")):
             return f"{format(_trim(value / size), 'f')}{word}"
     return format(_trim(value), "f")
 

@@ -181,3 +181,13 @@ def test_an_editor_confirms_corrects_and_deletes_proposals_in_the_inline_table(e
     ]
     assert KeyFigure.objects.get(pk=wrong.pk).edited
     assert KeyFigure.history.filter(id=gone.pk, history_type="-").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(32000, "3.2万"), (235000000, "2.35亿"), (606328, "606328"), (Decimal("95.5"), "95.5"), (10000, "1万"), (0, "0")],
+)
+def test_an_amount_is_written_as_a_reader_writes_it(value, written):
+    from cases.models import format_amount
+
+    assert format_amount(value) == written
