@@ -22,7 +22,7 @@ def indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0024_case_evidence'),
+        ('cases', '0025_facet_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
