@@ -48,10 +48,10 @@ def test_a_reload_keeps_what_an_editor_confirmed_corrected_or_deleted(case, pars
     confirmed = case.figures.get(value=1750)
     confirmed.confirmed = True
     confirmed.save()
-    corrected = case.figures.get(value=7.6)
+    corrected = case.figures.get(value=Decimal("7.6"))
     corrected.indicator = "综治案件同比增长"
     corrected.save()
-    deleted_quote = case.figures.get(value=39.6).quote
+    deleted_quote = case.figures.get(value=Decimal("39.6")).quote
     case.figures.filter(value=Decimal("39.6")).delete()
     mine = KeyFigure.objects.create(case=case, indicator="编辑新增", value=3, unit="个")
 
