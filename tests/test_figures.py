@@ -154,3 +154,10 @@ def test_full_width_digits_are_read_and_spans_hold():
     text = "惠及群众３．２万人。"
     f = one(text)
     assert (f.value, text[f.start : f.end]) == (Decimal(32000), "惠及群众３．２万人")
+
+
+@pytest.mark.parametrize(
+    "text", ["0-0万元", "3-万元", "5-3个", "点五个", "万万人", "〇〇〇元", "１２３４５６７８９０１２元"]
+)
+def test_odd_numbers_raise_nothing(text):
+    assert all(f.value is None or f.value >= 0 for f in extract_figures(text))

@@ -384,8 +384,12 @@ def _quantities(text: str) -> list[tuple[int, int, Decimal, Decimal | None, str]
         high = parse_number(m.group("num2")) if m.group("num2") else None
         if high is not None and m.group("num2")[-1] in "万亿千百" and num[-1] not in "万亿千百":
             # 3-5万元: the magnitude of the upper end is the lower end's too.
-            factor = high / parse_number(re.sub(r"(十万|百万|千万|万|亿|千|百)$", "", m.group("num2")))
-            value *= factor
+            bare = parse_number(re.sub(r"(十万|百万|千万|万|亿|千|百)$", "", m.group("num2")))
+            if not bare:
+                continue  # 0-0万元, 3-万元: no range a reader could check
+            value *= high / bare
+        if high is not None and high < value:
+            continue  # 5-3个: a date or a score, not a range
         if unit == "万人次":
             value, unit = value * 10**4, "人次"
         found.append((start, end, value, high, unit))
