@@ -31,8 +31,8 @@ from .search import normalize
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
+    list_display = ["code", "name", "level", "kind", "parent", "longitude", "latitude"]
+    list_filter = ["level", "kind"]
     search_fields = ["name", "code", "aliases"]
     ordering = ["code"]
 
@@ -136,6 +136,7 @@ class CaseAdminForm(forms.ModelForm):
             "region_label",
             "year",
             "doc_type",
+            "terrain",
             "themes",
             "summary",
             "background",
@@ -345,7 +346,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/cases/case/change_form.html"
     change_list_template = "admin/cases/case/change_list.html"
     list_display = ["title_or_slug", "place_path", "status", "year", "doc_type", "flag_badges", "updated_at", "source"]
-    list_filter = ["status", ProvinceFilter, "themes", "doc_type", FlagFilter, "source"]
+    list_filter = ["status", ProvinceFilter, "themes", "doc_type", "terrain", FlagFilter, "source"]
     list_select_related = ["province", "prefecture", "county", "source"]
     list_per_page = 50
     search_fields = ["slug"]  # plus the full-text search, see get_search_results
@@ -365,7 +366,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = ["flag_panel", "evidence_panel", "public_links", "source_panel", "history_link"]
     fieldsets = [
-        (None, {"fields": ["title", "place", "region_label", "year", "doc_type", "themes", "tag_names"]}),
+        (None, {"fields": ["title", "place", "region_label", "terrain", "year", "doc_type", "themes", "tag_names"]}),
         (_("内容"), {"fields": ["summary", "background", "measures", "outcomes", "body"]}),
         (_("适用条件与经验"), {"fields": ["conditions", "problems", "lessons", "next_steps"], "classes": ["collapse"]}),
         (

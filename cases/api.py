@@ -111,11 +111,22 @@ class CaseSerializer(serializers.ModelSerializer):
     tags = serializers.SerializerMethodField()
     source = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     figures = KeyFigureSerializer(many=True, read_only=True)
+    county_kind = serializers.SerializerMethodField()
+    macro_region = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
         fields = ["id", "slug", "url", "title", "summary", "province", "prefecture", "county", "region_label",
-                  "themes", "themes_en", "tags", "doc_type", "year", "source", "figures", "updated"]  # fmt: skip
+                  "county_kind", "macro_region", "terrain", "themes", "themes_en", "tags", "doc_type", "year",
+                  "source", "figures", "updated"]  # fmt: skip
+
+    def get_county_kind(self, case) -> str:
+        """市辖区 district, 县 county, 县级市 city, 自治县, 旗 banner …: the county's type (blank without one)."""
+        return case.county.kind if case.county else ""
+
+    def get_macro_region(self, case) -> str:
+        """east, central, west or northeast: the province's NBS region (blank without one)."""
+        return case.province.macro_region if case.province else ""
 
     def get_url(self, case) -> str:
         request = self.context.get("request")
@@ -177,10 +188,13 @@ class ThemeSerializer(serializers.ModelSerializer):
 
 class RegionSerializer(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent_id", allow_null=True)
+    macro_region = serializers.CharField(
+        help_text="east, central, west or northeast (NBS); blank for HK, Macao, Taiwan"
+    )
 
     class Meta:
         model = Region
-        fields = ["code", "name", "level", "parent", "aliases"]
+        fields = ["code", "name", "level", "parent", "aliases", "kind", "macro_region", "longitude", "latitude"]
 
 
 class ApiCaseFilter(CaseFilter):

@@ -99,6 +99,31 @@ def compilation_docx(cases: Iterable, url_for, title: str, filters_text: str) ->
     return _save(doc)
 
 
+def table_docx(title: str, header: list[str], rows: list[list]) -> bytes:
+    """A small table as a Word document (landscape: cases side by side), its header row repeated
+    on every page."""
+    from docx.enum.section import WD_ORIENT
+
+    doc = _new_document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    doc.add_heading(strip_controls(title), level=1)
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = strip_controls(str(text))
+        cell.paragraphs[0].runs[0].bold = True
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = strip_controls(str(value))
+    return _save(doc)
+
+
 def _save(doc: Document) -> bytes:
     out = io.BytesIO()
     doc.save(out)

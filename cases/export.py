@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from .ingest.controls import strip_controls
 from .models import Case
+from .places import CountyKind, MacroRegion, Terrain, macro_region
 
 FIELDS = [
     "id", "slug", "url", "title", "summary", "background", "measures", "outcomes", "conditions", "problems",
-    "lessons", "next_steps", "body", "province", "prefecture", "county", "region_code", "region_label", "themes",
+    "lessons", "next_steps", "body", "province", "prefecture", "county", "region_code", "region_label", "county_kind",
+    "macro_region", "terrain", "themes",
     "tags", "doc_type", "year", "investment", "funding_sources", "source", "source_title", "source_locator",
     "status", "quality_flags",
 ]  # fmt: skip
@@ -60,6 +62,18 @@ FIELD_DOCS = {
     "county": ("县级行政区全称", "County, official name"),
     "region_code": ("最细一级的 GB/T 2260 区划代码", "GB/T 2260 code of the narrowest place"),
     "region_label": ("文中地名写法；全国性条目为“全国”", "Place as the text writes it; 全国 for national items"),
+    "county_kind": (
+        "县级类型：district 市辖区/county 县/city 县级市/autonomous-county 自治县/banner 旗/autonomous-banner 自治旗/forestry 林区/special 特区/other 其他",  # noqa: E501
+        "County type from the official name: district/county/city/autonomous-county/banner/autonomous-banner/forestry/special/other",  # noqa: E501
+    ),
+    "macro_region": (
+        "区域（国家统计局四大区域，按省份）：east 东部/central 中部/west 西部/northeast 东北",
+        "Macro-region (NBS, by province): east/central/west/northeast",
+    ),
+    "terrain": (
+        "地形（仅原文写明时）：plain 平原/hills 丘陵/mountain 山区/plateau 高原/pastoral 牧区/island 海岛",
+        "Terrain, only where the text states it: plain/hills/mountain/plateau/pastoral/island",
+    ),
     "themes": ("主题（中文名，多个以 ; 分隔）", "Themes (Chinese names; ';'-separated in CSV/XLSX)"),
     "themes_en": ("主题（英文名）", "Themes (English names)"),
     "tags": ("关键词（多个以 ; 分隔）", "Keywords (';'-separated in CSV/XLSX)"),
@@ -86,7 +100,8 @@ HEADERS = {
     "measures": "主要做法", "outcomes": "成效", "conditions": "适用条件", "problems": "存在问题",
     "lessons": "经验启示", "next_steps": "下一步打算", "investment": "投资（元）", "funding_sources": "资金来源",
     "figures": "关键数据", "body": "正文", "province": "省份", "prefecture": "地市",
-    "county": "区县", "region_code": "区划代码", "region_label": "地名（原文）", "themes": "主题", "tags": "关键词",
+    "county": "区县", "region_code": "区划代码", "region_label": "地名（原文）", "county_kind": "县级类型",
+    "macro_region": "区域", "terrain": "地形", "themes": "主题", "tags": "关键词",
     "doc_type": "文档类型", "year": "年份", "source": "来源文件", "source_title": "来源标题",
     "source_locator": "来源定位", "status": "状态", "quality_flags": "质量标记", "themes_en": "主题（英文）",
 }  # fmt: skip
@@ -129,7 +144,7 @@ COLUMNS = (
     "pk", "slug", "title", "summary", "background", "measures", "outcomes", "conditions", "problems", "lessons",
     "next_steps", "body", "province_id",
     "prefecture_id", "county_id", "region_label", "doc_type", "year", "source_id", "ordinal", "span_start",
-    "span_end", "status", "quality_flags",
+    "span_end", "status", "quality_flags", "terrain",
 )  # fmt: skip
 CHUNK = 2000
 
@@ -148,6 +163,7 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
     base = base or getattr(settings, "SITE_URL", "")
     prefix = base + reverse("case_detail", args=["x"])[:-2]  # …/cases/
     regions = dict(Region.objects.values_list("code", "name"))
+    kinds = dict(Region.objects.filter(level="county").values_list("code", "kind"))
     sources = {pk: (name, title) for pk, name, title in Source.objects.values_list("pk", "file_name", "title")}
     themes = {t.pk: t for t in Theme.objects.all()}
     chunk: list[tuple] = []
@@ -169,9 +185,9 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
         figures = figures_by_case(ids)
         for row in chunk:
             case_tags = sorted(tags.get(row[0], []))
-            yield clean(
-                _row(row, prefix, regions, sources, by_case.get(row[0], []), case_tags, figures.get(row[0], []))
-            )
+            values = _row(row, prefix, regions, sources, by_case.get(row[0], []), case_tags, figures.get(row[0], []))
+            values["county_kind"] = kinds.get(row[14], "")
+            yield clean(values)
         chunk.clear()
 
     # The list's order is read first, as ids alone: sorting the wide rows themselves made PostgreSQL
@@ -188,7 +204,7 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
 def _row(row, prefix, regions, sources, case_themes, tags, figures) -> dict:
     (pk, slug, title, summary, background, measures, outcomes, conditions, problems, lessons, next_steps, body,
      province, prefecture, county, label, doc_type, year, source_id, ordinal, span_start, span_end, status,
-     flags) = row  # fmt: skip
+     flags, terrain) = row  # fmt: skip
     investments = [f["value"] for f in figures if f["kind"] == "investment" and f["value"] is not None]
     source = sources.get(source_id)
     region = county or prefecture or province
@@ -211,6 +227,9 @@ def _row(row, prefix, regions, sources, case_themes, tags, figures) -> dict:
         "county": regions.get(county),
         "region_code": region,
         "region_label": label,
+        "county_kind": "",  # by case_rows, which knows the counties
+        "macro_region": macro_region(province),
+        "terrain": terrain,
         "themes": [t.name for t in case_themes],
         "tags": tags,
         "doc_type": doc_type,
@@ -326,10 +345,16 @@ def cells(row: dict, codes: bool = False) -> list:
     if not codes:
         row = {**row, "doc_type": DOC_TYPES.get(row["doc_type"], row["doc_type"]),
                "status": STATUSES.get(row["status"], row["status"])}  # fmt: skip
+        for name, words in IN_WORDS.items():
+            row[name] = words.get(row[name], row[name])
     return [neutralize(row[name]) for name in TABULAR_FIELDS]
 
 
 DOC_TYPES = {code: str(label) for code, label in Case.DocType.choices}
+IN_WORDS = {
+    name: {code: str(label) for code, label in choices.choices}
+    for name, choices in (("county_kind", CountyKind), ("macro_region", MacroRegion), ("terrain", Terrain))
+}
 STATUSES = {code: str(label) for code, label in Case.Status.choices}
 
 
@@ -476,6 +501,11 @@ def filters_in_words(case_filter) -> list[tuple[str, str]]:
         out.append(("类型", DOC_TYPES.get(data["doc_type"], data["doc_type"])))
     if data.get("tag"):
         out.append(("关键词标签", data["tag"].name))
+    for key, label in (("county_kind", "县级类型"), ("macro_region", "区域"), ("terrain", "地形")):
+        if data.get(key):
+            out.append((label, IN_WORDS[key].get(data[key], data[key])))
+    if data.get("mine") and data.get("sort") == "like_mine":
+        out.append(("我的县", data["mine"].name))
     if data.get("q"):
         out.append(("检索词", data["q"]))
     low, high = data.get("year_min"), data.get("year_max")

@@ -151,12 +151,13 @@ def active_filters(case_filter, params: QueryDict) -> list[tuple[str, str]]:
         return []
     chips = []
     data = case_filter.form.cleaned_data
-    keys = ("q", "province", "prefecture", "county", "tag", "doc_type", "source", "year_min", "year_max")
+    chosen = ("doc_type", "county_kind", "macro_region", "terrain")  # shown by their choice's label
+    keys = ("q", "province", "prefecture", "county", "tag", *chosen, "source", "year_min", "year_max")
     for key in (*keys, "has_figures", "investment_min", "investment_max"):
         value = data.get(key)
         if value in (None, ""):
             continue
-        label = dict(Case.DocType.choices).get(value, value) if key == "doc_type" else value
+        label = dict(case_filter.form.fields[key].choices).get(value, value) if key in chosen else value
         if key == "has_figures":
             label = _("有关键数据")
         prefix = {

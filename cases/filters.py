@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
 from .models import Case, KeyFigure, Region, Source, Theme
+from .places import CountyKind, MacroRegion, Terrain, province_codes
 
 
 class ListedChoices(filter_fields.ModelChoiceIterator):
@@ -48,6 +49,11 @@ class ThemeFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = MultipleChoiceField
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class CountyCodeFilter(ModelChoiceFilter):
+    """A county's GB/T 2260 code (``mine=510116``)."""
+
+
 class Select(forms.Select):
     """Django's select, its options written in one template instead of one template each:
     the filter form is drawn on every new list, and its 60 options cost 10 ms that way."""
@@ -69,7 +75,7 @@ class CaseFilter(django_filters.FilterSet):
     Every value is a plain GET parameter, so every state is a shareable URL.
     """
 
-    SORTS = [("relevance", _("相关度")), ("newest", _("最新")), ("title", _("标题"))]
+    SORTS = [("relevance", _("相关度")), ("newest", _("最新")), ("title", _("标题")), ("like_mine", _("与我县相似"))]
 
     q = django_filters.CharFilter(method="filter_q", label=_("关键词"))
     province = ModelChoiceFilter(
@@ -103,6 +109,23 @@ class CaseFilter(django_filters.FilterSet):
     doc_type = django_filters.ChoiceFilter(
         choices=Case.DocType.choices, label=_("类型"), empty_label=_("全部类型"), widget=Select
     )
+    county_kind = django_filters.ChoiceFilter(
+        choices=CountyKind.choices,
+        method="filter_county_kind",
+        label=_("县级类型"),
+        empty_label=_("全部县级类型"),
+        widget=Select,
+    )
+    macro_region = django_filters.ChoiceFilter(
+        choices=MacroRegion.choices,
+        method="filter_macro_region",
+        label=_("区域"),
+        empty_label=_("全部区域"),
+        widget=Select,
+    )
+    terrain = django_filters.ChoiceFilter(
+        choices=Terrain.choices, label=_("地形"), empty_label=_("全部地形"), widget=Select
+    )
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年份"))
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年份"))
     # An unpublished source is refused as an unknown one is (its id must not be probed).
@@ -120,24 +143,21 @@ class CaseFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         choices=SORTS, method="filter_sort", label=_("排序"), empty_label=None, null_label=None, widget=Select
     )
+    # "Places like mine first" (sort=like_mine) is relative to these: my county, and my terrain if told.
+    mine = CountyCodeFilter(
+        queryset=Region.objects.filter(level="county"),
+        method="filter_sort",
+        label=_("我的县"),
+        widget=forms.HiddenInput,
+    )
+    my_terrain = django_filters.ChoiceFilter(
+        choices=Terrain.choices, method="filter_sort", label=_("我县地形"), widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Case
-        fields = [
-            "q",
-            "province",
-            "prefecture",
-            "county",
-            "theme",
-            "tag",
-            "doc_type",
-            "year_min",
-            "year_max",
-            "source",
-            "has_figures",
-            "investment_min",
-            "investment_max",
-        ]
+        fields = ["q", "province", "prefecture", "county", "theme", "tag", "doc_type", "county_kind", "macro_region",
+                  "terrain", "year_min", "year_max", "source", "has_figures", "investment_min", "investment_max"]  # fmt: skip
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -197,10 +217,18 @@ class CaseFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in ``qs``
 
+    def filter_county_kind(self, queryset, name, value):
+        return queryset.filter(county__in=Region.objects.filter(level="county", kind=value).values("code"))
+
+    def filter_macro_region(self, queryset, name, value):
+        return queryset.filter(province__in=province_codes(value))
+
     @property
     def sort_order(self) -> str:
         """The requested order; relevance by default when searching, else newest."""
         value = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
+        if value == "like_mine" and not self.form.cleaned_data.get("mine"):
+            value = None  # like whom? (the list page asks for 我的县)
         if value:
             return value
         return "relevance" if self.searching else "newest"
@@ -222,6 +250,9 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.order_by("-rank", F("year").desc(nulls_last=True), "pk")
         if sort == "title":
             return queryset.order_by("title", "pk")
+        if sort == "like_mine":
+            data = self.form.cleaned_data
+            return queryset.like_mine(data["mine"], data.get("my_terrain") or "")
         return queryset.order_by(F("year").desc(nulls_last=True), "-pk")
 
 

@@ -40,17 +40,33 @@ def gazetteer():
 def load_regions(path: Path | None = None) -> int:
     """Insert the gazetteer once; later calls add only what is missing."""
     rows = json.loads(Path(path or settings.REGIONS_FIXTURE).read_text(encoding="utf-8"))
-    existing = set(Region.objects.values_list("code", flat=True))
+    existing = {r.code: r for r in Region.objects.only("code", "kind", "longitude", "latitude")}
     missing = [r for r in rows if r["code"] not in existing]
     # Parents first: rows are sorted by code, and a parent's code sorts first.
-    Region.objects.bulk_create(
-        [
-            Region(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent"], aliases=r["aliases"])
-            for r in missing
-        ],
-        batch_size=1000,
-    )
+    Region.objects.bulk_create([Region(**_region_fields(r)) for r in missing], batch_size=1000)
+    # What the gazetteer says of a place (its type, its coordinates) follows the fixture.
+    described = ("kind", "longitude", "latitude")
+    changed = []
+    for r in rows:
+        region = existing.get(r["code"])
+        fields = _region_fields(r)
+        if region is not None and any(getattr(region, k) != fields[k] for k in described):
+            changed.append(Region(**fields))
+    Region.objects.bulk_update(changed, described, batch_size=1000)
     return len(missing)
+
+
+def _region_fields(row: dict) -> dict:
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "level": row["level"],
+        "parent_id": row["parent"],
+        "aliases": row["aliases"],
+        "kind": row.get("kind", ""),
+        "longitude": row.get("lon"),
+        "latitude": row.get("lat"),
+    }
 
 
 def _values(parsed: ParsedCase, publish: bool) -> dict:
@@ -75,6 +91,7 @@ def _values(parsed: ParsedCase, publish: bool) -> dict:
         "problems": parsed.problems,
         "lessons": parsed.lessons,
         "next_steps": parsed.next_steps,
+        "terrain": parsed.terrain,
     }
 
 
@@ -86,6 +103,7 @@ EVIDENCE_FIELDS = {
     "themes": ("themes",),
     "title": ("title",),
     "summary": ("summary",),
+    "terrain": ("terrain",),
 }
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import connection, models
 from django.db.models import F
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from .ingest.controls import strip_controls
+from .places import CountyKind, Terrain, macro_region
 
 
 class Region(models.Model):
@@ -29,6 +30,12 @@ class Region(models.Model):
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     aliases = models.JSONField(_("曾用名"), default=list, blank=True, help_text=_("文本中仍在使用的旧名称"))
+    kind = models.CharField(
+        _("县级类型"), max_length=20, choices=CountyKind.choices, blank=True, help_text=_("由正式名称得出，仅县级")
+    )
+    # The seat of its government, as the registry's table gives it (scripts/build_regions.py); none when unknown.
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -53,6 +60,20 @@ class Region(models.Model):
             names.append(region.name)
             region = region.parent if region.parent_id != region.code else None
         return " › ".join(reversed(names))
+
+    @property
+    def macro_region(self) -> str:
+        """东部, 中部, 西部 or 东北 (its code), by province; blank for Hong Kong, Macao and Taiwan."""
+        return macro_region(self.code)
+
+    def get_macro_region_display(self) -> str:
+        from .places import MacroRegion
+
+        return str(MacroRegion(self.macro_region).label) if self.macro_region else ""
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        return (self.longitude, self.latitude) if self.longitude is not None and self.latitude is not None else None
 
     def lineage(self) -> dict[str, "Region | None"]:
         """The province, prefecture and county this region is or lies in."""
@@ -238,6 +259,41 @@ class CaseQuerySet(models.QuerySet):
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
+    def like_mine(self, mine: Region, terrain: str = ""):
+        """Places like mine first, then newest: each case gets points for what its place shares with
+        my county (cases/places.py) — the same macro-region, the same county type, within 300 and
+        100 km — and for the same terrain as mine; ties newest first.
+
+        Each point is one small test of the case's own columns against a short list worked out
+        once per request (the macro-region's provinces, the counties of my type, the few places
+        near mine), so the work per case stays trivial whatever the library's size."""
+        from .places import NEAR_KM, POINTS, box, nearby, province_codes
+
+        def points(condition, n):
+            return models.Case(models.When(condition, then=n), default=0, output_field=models.IntegerField())
+
+        likeness = points(models.Q(county__in=Region.objects.filter(level="county", kind=mine.kind).values("code")),
+                          POINTS["kind"])  # fmt: skip
+        if mine.macro_region:
+            likeness += points(models.Q(province__in=province_codes(mine.macro_region)), POINTS["macro_region"])
+        if mine.point:
+            (lon_min, lon_max), (lat_min, lat_max) = box(mine.point)
+            around = Region.objects.exclude(level="province").filter(
+                longitude__range=(lon_min, lon_max), latitude__range=(lat_min, lat_max)
+            )
+            near = nearby(mine.point, around.values_list("code", "longitude", "latitude"))
+            for km in NEAR_KM:
+                if near[km]:
+                    likeness += points(models.Q(place__in=near[km]), POINTS[km])
+        if terrain:
+            likeness += points(models.Q(terrain=terrain), POINTS["terrain"])
+        place = Coalesce("county_id", "prefecture_id", "province_id")  # a case's narrowest place
+        return (
+            self.alias(place=place)
+            .annotate(likeness=likeness)
+            .order_by("-likeness", F("year").desc(nulls_last=True), "-pk")
+        )
+
     # Columns no page shows: the search tokens, the importer's memory, a source's whole text
     # (megabytes for a long document, otherwise read with every case of a list).
     UNSHOWN = ("search_title", "search_body", "imported", "source__raw_text")
@@ -368,6 +424,7 @@ class Case(models.Model):
         "problems",
         "lessons",
         "next_steps",
+        "terrain",
     )
 
     slug = models.SlugField(max_length=40, unique=True, help_text=_("稳定的短标识，用于链接"))
@@ -394,6 +451,13 @@ class Case(models.Model):
     )
     region_label = models.CharField(
         _("地区（原文）"), max_length=60, blank=True, help_text=_("文中写法，如“北京怀柔”；全国性条目为“全国”")
+    )
+    terrain = models.CharField(
+        _("地形"),
+        max_length=10,
+        choices=Terrain.choices,
+        blank=True,
+        help_text=_("原文写明时填写（如“山区县”“海岛”“牧区”）；原文没有写明则留空，不要猜测"),
     )
     themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("主题"))
     tags = Keywords(_("关键词"), blank=True, through=CaseKeyword, manager=_KeywordManager)
@@ -449,6 +513,13 @@ class Case(models.Model):
                 condition=models.Q(status="published"),
                 name="case_published_facets",
             ),
+            # "Places like mine first" reads every listed case's place, terrain and date: from this
+            # index alone, without the wide rows (CaseQuerySet.like_mine).
+            models.Index(
+                fields=["county", "prefecture", "province", "terrain", "year", "id"],
+                condition=models.Q(status="published"),
+                name="case_published_place",
+            ),
         ]
         verbose_name = _("案例")
         verbose_name_plural = _("案例")
@@ -491,6 +562,7 @@ class Case(models.Model):
         "year": _("年份"),
         "doc_type": _("文档类型"),
         "themes": _("主题"),
+        "terrain": _("地形"),
     }
     # What readers are told where the importer inferred a field rather than read it.
     INFERRED_NOTES = {"region": _("地区由上下文推断"), "year": _("年份由正文推断")}

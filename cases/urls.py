@@ -6,6 +6,9 @@ from .feeds import CaseFeed
 urlpatterns = [
     path("", views.home, name="home"),
     path("cases/", views.case_list, name="case_list"),
+    path("mine/", views.mine, name="mine"),
+    path("compare/", views.compare_cases, name="compare"),
+    re_path(r"^compare/export\.(?P<fmt>xlsx|docx)$", views.compare_export, name="compare_export"),
     path("cases/suggest/", views.suggest, name="suggest"),
     re_path(r"^cases/export\.(?P<fmt>csv|xlsx|json)$", views.case_export, name="case_export"),
     path("cases/export/fields", views.export_fields, name="export_fields"),

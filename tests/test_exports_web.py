@@ -89,7 +89,7 @@ def test_the_workbook_describes_the_export(seeded, client):
     cases, figures, about = book.worksheets
     assert cases.freeze_panes == "B2"
     assert cases.column_dimensions["D"].width == 40  # title
-    assert cases.auto_filter.ref == "A1:AD2"  # an autofilter over the header and the one case
+    assert cases.auto_filter.ref == "A1:AG2"  # an autofilter over the header and the one case
     assert [c.value for c in figures[1]] == [
         "案例编号",
         "案例短标识",

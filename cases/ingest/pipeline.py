@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from . import dates, labels, privacy, regions
+from . import dates, labels, privacy, regions, terrain
 from .decode import NO_WORDS, WORDS, BadInput
 from .figures import Figure, extract_figures
 from .mojibake import REPLACEMENT
@@ -50,6 +50,7 @@ class ParsedCase:
     next_steps: str = ""
     # Key figures, investment, running cost and funding sources, with spans in ``body``.
     figures: list[Figure] = field(default_factory=list)
+    terrain: str = ""  # only where the text states it (cases/ingest/terrain.py)
     # Field name -> where its value was read or the rule that decided it ("推断：…" when inferred).
     evidence: dict[str, str] = field(default_factory=dict)
 
@@ -148,6 +149,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
     anonymized_text = "\n".join(i.body for i in items if regions.is_anonymized(i.body))
     pooled = regions.evidence_province(gazetteer, anonymized_text) if anonymized_text else None
     pooled_city = regions.own_city(gazetteer, anonymized_text) if anonymized_text else None
+    terrain_names = [name for name in gazetteer.full if terrain.PATTERN.search(name)]  # 宝山区, 平原县 …
 
     cases = []
     for ordinal, item in enumerate(items, start=1):
@@ -188,6 +190,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
         evidence["themes"] = explain_themes(title, body, themes)
         evidence["title"] = title_cut
         evidence["summary"] = f"摘要略去称呼 ‘{sections.skipped}’" if sections.skipped else ""
+        case_terrain, evidence["terrain"] = terrain.terrain_for(title, body, terrain_names)
         cases.append(
             ParsedCase(
                 ordinal=ordinal,
@@ -212,6 +215,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
                 lessons=sections.lessons,
                 next_steps=sections.next_steps,
                 figures=[] if item.stub else extract_figures(body),
+                terrain=case_terrain,
                 evidence={k: v for k, v in evidence.items() if v},
             )
         )

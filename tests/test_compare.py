@@ -1,0 +1,121 @@
+"""对比: cases side by side at a stable address, as a page, a spreadsheet and a Word table."""
+
+import io
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from cases.compare import first_sentences, parse_ids
+from cases.models import Case, Region
+from tests.factories import CaseFactory
+
+
+def test_ids_are_read_in_order_once_each():
+    assert parse_ids("12, 7,12，x9,,3") == ([12, 7, 3], ["x9"])
+
+
+def test_the_problem_is_the_first_two_sentences_of_the_background():
+    assert first_sentences("山区村庄分散。老人看病难！年轻人外出务工。\n其他") == "山区村庄分散。老人看病难！"
+
+
+@pytest.fixture
+def two(seeded):
+    county = Region.objects.get(code="511822")
+    first = CaseFactory(
+        title="荥经县巡回医疗",
+        province=county.parent.parent,
+        prefecture=county.parent,
+        county=county,
+        terrain="mountain",
+        background="村庄分散。就医路远。第三句。",
+        measures="组建巡回医疗队。",
+        outcomes="覆盖全县128个行政村。",
+        year=2021,
+    )
+    second = CaseFactory(title="浙江的积分制治理", background="", measures="积分兑换。", year=2019)
+    return first, second
+
+
+def test_two_cases_side_by_side(client, two):
+    first, second = two
+    response = client.get("/compare/", {"ids": f"{first.pk},{second.pk}"})
+    assert response.status_code == 200
+    assert [label for label, _ in response.context["rows"]] == [
+        "地点", "县级类型", "区域", "地形", "年份", "主题", "文档类型", "问题（背景）", "主要做法", "成效", "来源",
+    ]  # fmt: skip
+    rows = dict(response.context["rows"])
+    assert rows["地点"] == ["四川省 › 雅安市 › 荥经县", "浙江省"]
+    assert rows["县级类型"] == ["县", "原文未写明"]
+    assert rows["区域"] == ["西部", "东部"]
+    assert rows["地形"] == ["山区", "原文未写明"]
+    assert rows["问题（背景）"] == ["村庄分散。就医路远。", "原文未写明"]
+    html = response.content.decode()
+    assert f'href="/compare/export.xlsx?ids={first.pk},{second.pk}"' in html
+    assert '<th scope="row" class="row-label">成效</th><td>覆盖全县128个行政村。</td>' in html
+
+
+def test_unknown_and_unpublished_ids_are_ignored_with_a_note(client, two):
+    first, _ = two
+    draft = Case.objects.exclude(status="published").first()
+    response = client.get("/compare/", {"ids": f"{first.pk},{draft.pk},99999,abc"})
+    assert [case.pk for case in response.context["cases"]] == [first.pk]
+    assert response.context["ignored"] == ["abc", str(draft.pk), "99999"]
+    assert "以下编号没有对应的已发布案例，已忽略：abc、" in response.content.decode()
+
+
+def test_more_than_four_are_refused_politely(client, seeded):
+    ids = list(Case.objects.published().values_list("pk", flat=True)[:5])
+    response = client.get("/compare/", {"ids": ",".join(map(str, ids))})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "一次最多对比 4 个案例，您选择了 5 个。" in html
+    assert f'href="/compare/?ids={",".join(map(str, ids[:4]))}"' in html
+    assert client.get("/compare/export.xlsx", {"ids": ",".join(map(str, ids))}).status_code == 400
+
+
+def test_the_comparison_downloads_as_a_spreadsheet(client, two):
+    first, second = two
+    response = client.get("/compare/export.xlsx", {"ids": f"{first.pk},{second.pk}"})
+    assert response.status_code == 200
+    assert "case-comparison_" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["对比项", "荥经县巡回医疗", "浙江的积分制治理"]
+    assert ["地形", "山区", "原文未写明"] in values
+    assert values[-1][0] == "链接" and values[-1][1].endswith(f"/c/{first.pk}/")
+
+
+def test_the_comparison_downloads_as_a_word_table(client, two):
+    first, second = two
+    response = client.get("/compare/export.docx", {"ids": f"{first.pk},{second.pk}"})
+    document = Document(io.BytesIO(response.content))
+    table = document.tables[0]
+    assert [cell.text for cell in table.rows[0].cells] == ["对比项", "荥经县巡回医疗", "浙江的积分制治理"]
+    assert [cell.text for cell in table.rows[5].cells] == ["年份", "2021", "2019"]
+    assert document.paragraphs[0].text == "乡村公共服务案例对比"
+
+
+def test_the_compare_page_reads_a_fixed_number_of_queries(client, two, django_assert_max_num_queries):
+    first, second = two
+    third = Case.objects.published().exclude(pk__in=[first.pk, second.pk]).first()
+    with django_assert_max_num_queries(12):
+        client.get("/compare/", {"ids": f"{first.pk}"})
+    with django_assert_max_num_queries(12):
+        client.get("/compare/", {"ids": f"{first.pk},{second.pk},{third.pk}"})
+
+
+def test_cards_and_case_pages_carry_the_compare_checkbox(client, two):
+    first, _ = two
+    html = client.get("/cases/").content.decode()
+    assert f'<input type="checkbox" data-compare="{first.pk}" data-title="荥经县巡回医疗">' in html
+    html = client.get(first.get_absolute_url()).content.decode()
+    assert f'data-compare="{first.pk}"' in html and 'id="compare-tray"' in html
+
+
+def test_the_comparison_in_english(client, two):
+    first, second = two
+    html = client.get("/en/compare/", {"ids": f"{first.pk},{second.pk}"}).content.decode()
+    assert "<h1>Compare cases</h1>" in html
+    assert '<th scope="row" class="row-label">Terrain</th><td>Mountains</td><td>Not stated in the source</td>' in html
+    assert '<th scope="row" class="row-label">Macro-region</th><td>West</td><td>East</td>' in html
