@@ -67,6 +67,10 @@ SCENARIOS = [
     ("case page", "page", 80),
     ("API list", "page", 150),
     ("API facets", "page", 150),
+    # Issue 18: a theme's or the whole list ordered "places like mine first" for distinct counties,
+    # and three cases side by side; the list page's target.
+    ("places like mine", "list", 150),
+    ("compare three cases", "page", 150),
     ("stack floor: trivial view", "reference", None),
 ]
 # The pages every change redraws, first visited after a publication (the public version bumped before each
@@ -79,7 +83,9 @@ AFTER_A_PUBLISH = [
 ]
 
 
-def scenario_paths(name: str, provinces: list[str], slugs: list[str]) -> list[str]:
+def scenario_paths(
+    name: str, provinces: list[str], slugs: list[str], counties: list[str] = (), ids: list[int] = ()
+) -> list[str]:
     """URLS distinct addresses of a scenario (a page with one address gets a parameter it ignores)."""
     lists = [f"/cases/?province={p}" for p in provinces] + [f"/cases/?theme={t}" for t in THEMES]
     lists += [f"/cases/?province={p}&theme={t}" for p in provinces for t in THEMES[:2]]
@@ -92,6 +98,11 @@ def scenario_paths(name: str, provinces: list[str], slugs: list[str]) -> list[st
         "case page": [f"/cases/{slug}/" for slug in slugs],
         "API list": [f"/api/cases/?province={p}&page={n}" for n in (1, 2) for p in provinces],
         "API facets": [f"/api/facets/?province={p}" for p in provinces] + [f"/api/facets/?q={w}" for w in WORDS],
+        "places like mine": [
+            f"/cases/?sort=like_mine&mine={county}" + (f"&theme={THEMES[i % len(THEMES)]}" if i % 2 else "")
+            for i, county in enumerate(counties)
+        ],
+        "compare three cases": [f"/compare/?ids={','.join(map(str, ids[i : i + 3]))}" for i in range(0, 3 * URLS, 3)],
         "stack floor: trivial view": ["/robots.txt"],
     }[name]
     return paths[:URLS]
@@ -377,6 +388,10 @@ def main() -> int:
         provinces = [row[0] for row in conn.execute(
             "SELECT DISTINCT province_id FROM cases_case WHERE status = 'published' AND province_id IS NOT NULL "
             "ORDER BY 1")]  # fmt: skip
+        counties = [row[0] for row in conn.execute(
+            "SELECT code FROM cases_region WHERE level = 'county' ORDER BY md5(code) LIMIT %s", [URLS])]  # fmt: skip
+        ids = [row[0] for row in conn.execute(
+            "SELECT id FROM cases_case WHERE status = 'published' ORDER BY md5(id::text) LIMIT %s", [3 * URLS])]  # fmt: skip
 
     cache_url = CACHE_URL
     if cache_url:
@@ -398,7 +413,7 @@ def main() -> int:
         for name, kind, target in SCENARIOS:
             if ONLY and not any(part in name for part in ONLY):
                 continue
-            paths = scenario_paths(name, provinces, slugs)
+            paths = scenario_paths(name, provinces, slugs, counties, ids)
             figures = cold_and_warm(base, paths, server.process.pid)
             figures.update(kind=kind, target_cold_p95_ms=target, example=paths[0])
             results[name] = figures

@@ -54,11 +54,19 @@ def rows(cases) -> list[tuple[str, list[str]]]:
         row(_("年份"), [str(c.year) if c.year else "" for c in cases]),
         row(_("主题"), ["、".join(t.display_name for t in c.themes.all()) for c in cases]),
         row(_("文档类型"), [c.get_doc_type_display() for c in cases]),
+        row(_("摘要"), [c.summary for c in cases]),
         row(_("问题（背景）"), [first_sentences(c.background) for c in cases]),
-        row(_("主要做法"), [c.measures for c in cases]),
+        row(_("主要做法"), [c.measures or _unsectioned(c) for c in cases]),
         row(_("成效"), [c.outcomes for c in cases]),
         row(_("来源"), [_source(c) for c in cases]),
     ]
+
+
+def _unsectioned(case) -> str:
+    """A text without 背景/做法/成效 (a short item, a news report): its whole text, said to be so."""
+    if case.background or case.outcomes or not case.body or case.body == case.summary:
+        return ""
+    return _("（原文未分节，以下为正文）") + "\n" + case.body
 
 
 def _source(case) -> str:

@@ -48,8 +48,31 @@ def home(request):
         "provinces": [(code, names[code], n) for code, n in provinces],
         "province_counts": dict(provinces),
         "newest": newest,
+        **_county_dots(published, request.GET.get("map", "")),
     }
     return render(request, "cases/home.html", context)
+
+
+def _county_dots(published, code: str) -> dict:
+    """The map's county-level dots for one province (?map=510000): each county with published cases,
+    at its seat, with its count; and the same as a list, for readers without the map."""
+    province = Region.objects.filter(code=code, level="province").first() if code.isdigit() else None
+    if province is None:
+        return {"map_province": None}
+    per_county = dict(
+        published.filter(province=province, county__isnull=False)
+        .values_list("county")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counties = Region.objects.filter(code__in=per_county).order_by("code")
+    dots = [
+        {"code": c.code, "name": c.display_name, "value": [c.longitude, c.latitude, per_county[c.code]]}
+        for c in counties
+        if c.point
+    ]
+    listed = [(c.code, c.display_name, per_county[c.code]) for c in counties]
+    return {"map_province": province, "county_dots": dots, "county_counts": listed}
 
 
 # ---- 我的县: an official's own county, kept in a cookie (no account) -------------------------

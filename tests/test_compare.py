@@ -42,7 +42,7 @@ def test_two_cases_side_by_side(client, two):
     response = client.get("/compare/", {"ids": f"{first.pk},{second.pk}"})
     assert response.status_code == 200
     assert [label for label, _ in response.context["rows"]] == [
-        "地点", "县级类型", "区域", "地形", "年份", "主题", "文档类型", "问题（背景）", "主要做法", "成效", "来源",
+        "地点", "县级类型", "区域", "地形", "年份", "主题", "文档类型", "摘要", "问题（背景）", "主要做法", "成效", "来源",
     ]  # fmt: skip
     rows = dict(response.context["rows"])
     assert rows["地点"] == ["四川省 › 雅安市 › 荥经县", "浙江省"]
@@ -50,9 +50,20 @@ def test_two_cases_side_by_side(client, two):
     assert rows["区域"] == ["西部", "东部"]
     assert rows["地形"] == ["山区", "原文未写明"]
     assert rows["问题（背景）"] == ["村庄分散。就医路远。", "原文未写明"]
+    assert rows["主要做法"] == ["组建巡回医疗队。", "积分兑换。"]
+
     html = response.content.decode()
     assert f'href="/compare/export.xlsx?ids={first.pk},{second.pk}"' in html
     assert '<th scope="row" class="row-label">成效</th><td>覆盖全县128个行政村。</td>' in html
+
+
+def test_a_text_without_sections_is_compared_by_its_whole_text(client, seeded):
+    case = CaseFactory(
+        title="一篇新闻", summary="摘要一句。", background="", measures="", outcomes="", body="全文第一段。"
+    )
+    rows = dict(client.get("/compare/", {"ids": str(case.pk)}).context["rows"])
+    assert rows["摘要"] == ["摘要一句。"]
+    assert rows["主要做法"] == ["（原文未分节，以下为正文）\n全文第一段。"]
 
 
 def test_unknown_and_unpublished_ids_are_ignored_with_a_note(client, two):

@@ -192,3 +192,16 @@ def test_the_api_gives_a_regions_type_region_and_coordinates(client, seeded):
     region = client.get("/api/regions/511822/").json()
     assert (region["name"], region["kind"], region["macro_region"]) == ("荥经县", "county", "west")
     assert region["longitude"] == pytest.approx(102.85, abs=0.1)
+
+
+def test_the_home_map_shows_a_provinces_counties_as_dots(client, places):
+    response = client.get("/", {"map": "510000"})
+    dots = {dot["code"]: dot for dot in response.context["county_dots"]}
+    near = places["near"].county
+    assert dots["511822"] == {"code": "511822", "name": "荥经县", "value": [near.longitude, near.latitude, 1]}
+    html = response.content.decode()
+    assert '<option value="510000" selected>四川省</option>' in html
+    assert (
+        'href="/cases/?doc_type=case&amp;province=510000&amp;county=511822">荥经县 <span class="count">1</span>' in html
+    )
+    assert client.get("/", {"map": "nope"}).context["map_province"] is None
