@@ -243,7 +243,11 @@ class CaseFilter(django_filters.FilterSet):
 
     @property
     def qs(self):
-        queryset = super().qs
+        if not hasattr(self, "_ordered"):  # filtered once (django-filter keeps it), ordered once
+            self._ordered = self._order(super().qs)
+        return self._ordered
+
+    def _order(self, queryset):
         sort = self.sort_order
         if sort == "relevance" and self.searching:
             # NULL years last on both databases (PostgreSQL puts them first in DESC): the same order of ties.
