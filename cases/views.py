@@ -150,12 +150,16 @@ def case_list(request):
         return _to_like_mine(request)
     case_filter = CaseFilter(request.GET or None, queryset=Case.objects.published())
     counted = counts(case_filter.qs)
-    # The page's ids in the list's order first, then their cards: an order worked out over every
-    # listed case (places like mine) reads narrow index entries, not the cards' wide rows joined.
-    paginator = Paginator(case_filter.qs.values_list("pk", flat=True), PAGE_SIZE)
+    like_mine = case_filter.sort_order == "like_mine"
+    # An order worked out over every listed case (places like mine) reads the page's ids from a
+    # narrow index first, then their cards: sorting the cards' wide rows joined to their regions
+    # cost 480 ms at 100,000 cases.  The other orders follow an index: their cards at once.
+    listed = case_filter.qs.values_list("pk", flat=True) if like_mine else case_filter.qs.for_cards()
+    paginator = Paginator(listed, PAGE_SIZE)
     paginator.count = counted["total"]  # counted with the facets: not counted again
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = Case.objects.for_cards().in_order(page.object_list)
+    if like_mine:
+        page.object_list = Case.objects.for_cards().in_order(page.object_list)
     case_filter.narrow_choices()
     context = {
         "understood": understood_help(request.GET),
@@ -166,7 +170,7 @@ def case_list(request):
         "chips": active_filters(case_filter, request.GET),
         "ignored": ignored_filters(case_filter),
         "query": request.GET.get("q", ""),
-        "like_mine": case_filter.sort_order == "like_mine",
+        "like_mine": like_mine,
     }
     return render(request, "cases/case_list.html", context)
 
