@@ -58,8 +58,35 @@ def rows(cases) -> list[tuple[str, list[str]]]:
         row(_("问题（背景）"), [first_sentences(c.background) for c in cases]),
         row(_("主要做法"), [c.measures or _unsectioned(c) for c in cases]),
         row(_("成效"), [c.outcomes for c in cases]),
+        row(_("关键数据"), [_figures(c, money=False) for c in cases]),
+        row(_("投资与资金"), [_figures(c, money=True) for c in cases]),
+        row(_("适用条件"), [c.conditions for c in cases]),
+        row(_("存在问题"), [c.problems for c in cases]),
+        row(_("经验启示"), [c.lessons for c in cases]),
         row(_("来源"), [_source(c) for c in cases]),
     ]
+
+
+def _figures(case, money: bool) -> str:
+    """Key figures (or investment, running cost and funding), one a line, as the case page gives
+    them (cases prefetched with their figures); those not yet confirmed by an editor say so."""
+    from .models import KeyFigure
+
+    lines = []
+    for figure in case.figures.all():
+        if (figure.kind != KeyFigure.Kind.FIGURE) != money:
+            continue
+        text = f"{figure.indicator} {figure.display_value}".strip()
+        if figure.display_baseline:
+            text += _("（基线 %(baseline)s）") % {"baseline": figure.display_baseline}
+        if figure.years:
+            text += f"（{figure.years}）"
+        if money and figure.kind != KeyFigure.Kind.INVESTMENT:
+            text = f"{figure.get_kind_display()}：{text}"
+        if not figure.confirmed:
+            text += _("［自动提取］")
+        lines.append(text)
+    return "\n".join(lines)
 
 
 def _unsectioned(case) -> str:

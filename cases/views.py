@@ -232,7 +232,7 @@ def _compared(request):
     ids, bad = compare.parse_ids(request.GET.get("ids", ""))
     if len(ids) > compare.MOST:
         return [], [], ids
-    found = Case.objects.published().with_related().in_bulk(ids)
+    found = Case.objects.published().with_related().prefetch_related("figures").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found], bad + [str(pk) for pk in ids if pk not in found], []
 
 

@@ -42,7 +42,8 @@ def test_two_cases_side_by_side(client, two):
     response = client.get("/compare/", {"ids": f"{first.pk},{second.pk}"})
     assert response.status_code == 200
     assert [label for label, _ in response.context["rows"]] == [
-        "地点", "县级类型", "区域", "地形", "年份", "主题", "文档类型", "摘要", "问题（背景）", "主要做法", "成效", "来源",
+        "地点", "县级类型", "区域", "地形", "年份", "主题", "文档类型", "摘要", "问题（背景）", "主要做法", "成效", "关键数据",
+        "投资与资金", "适用条件", "存在问题", "经验启示", "来源",
     ]  # fmt: skip
     rows = dict(response.context["rows"])
     assert rows["地点"] == ["四川省 › 雅安市 › 荥经县", "浙江省"]
