@@ -761,9 +761,11 @@ class LibraryState(models.Model):
 
 
 @receiver(m2m_changed, sender=CaseKeyword)
-def _keywords_changed(sender, instance, action, **kwargs):
-    """Keywords are public: whoever changes them (the form, a bulk action, an import, a revert),
-    the privacy check runs again, and its flag, one of the row's own fields, follows."""
+@receiver(m2m_changed, sender=Case.themes.through)
+def _relations_changed(sender, instance, action, **kwargs):
+    """Keywords are public and themes settle the importer's doubt about them: whoever changes
+    them (the form, a bulk action, an import, a revert), the checks run again, and the flags,
+    one of the row's own fields, follow."""
     if isinstance(instance, Case) and action in ("post_add", "post_remove", "post_clear"):
         from .quality import live_flags
 
