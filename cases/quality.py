@@ -95,7 +95,7 @@ def live_flags(case, tag_names: list[str] | None = None) -> list[str]:
     # importer wrote, a theme chosen for a case the importer could not place.
     if "year" in (case.imported or {}) and case.year != case.imported["year"]:
         codes.discard("year-conflict")
-    if case.pk and case.themes.exists():
+    if "theme-unknown" in codes and case.pk and case.themes.exists():
         codes.discard("theme-unknown")
     found = case.privacy_findings(tag_names)
     if found and privacy.digest(found) != case.privacy_cleared:
