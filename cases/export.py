@@ -1,8 +1,9 @@
 """Rows of cases for exports: one generator feeds every format.
 
 What a person sees in the list is what they download: every export takes the
-list's ``CaseFilter`` and its sort.  CSV and JSON stream row by row; XLSX is
-written by openpyxl's write-only workbook, row by row, to a temporary file.
+list's ``CaseFilter`` and its sort.  CSV and JSON are written row by row, XLSX by
+openpyxl's write-only workbook, each to a temporary file that is sent once whole
+(cases/limits.py: a download is complete or refused, never cut).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import io
 import json
 import re
 import tempfile
+import typing
+import zipfile
 from collections.abc import Iterable, Iterator
 
 from django.conf import settings
@@ -366,6 +369,19 @@ def csv_stream(rows: Iterable[dict], codes: bool = False) -> Iterator[str]:
     yield from _batched(writer.writerow(cells(row, codes)) for row in rows)
 
 
+def built(chunks: Iterable[str]):
+    """Text chunks written as UTF-8 to a temporary file, rewound: the download, whole."""
+    out = tempfile.TemporaryFile()
+    try:
+        for chunk in chunks:
+            out.write(chunk.encode())
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
+
+
 def meta(filters: dict, count: int | None = None, described: list[tuple[str, str]] = ()) -> dict:
     return {
         "portal": "乡村公共服务案例库",
@@ -396,13 +412,14 @@ COLUMN_WIDTHS = {"title": 40, "summary": 60, "background": 40, "measures": 40, "
 
 def xlsx_file(
     rows: Iterable[dict], described: list[tuple[str, str]], count: int, codes: bool = False, out=None
-) -> tempfile.SpooledTemporaryFile:
+) -> typing.IO[bytes]:
     """A workbook: the cases (header, frozen, sized columns, an autofilter), then a sheet describing
     the export.  openpyxl's write-only mode keeps one row in memory; ``out``: where to save it."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("案例 Cases")
@@ -464,8 +481,10 @@ def xlsx_file(
     for name in FIGURE_FIELDS:
         zh, en = FIGURE_DOCS[name]
         about.append([FIGURE_HEADERS[name], name, zh, en])
-    out = out if out is not None else tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    book.save(out)
+    out = out if out is not None else tempfile.TemporaryFile()
+    # Fastest deflate: the sheet's XML is most of the time a large workbook takes, and level 1
+    # makes it about a tenth larger than the default level.
+    ExcelWriter(book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)).save()
     if hasattr(out, "seek"):
         out.seek(0)
     return out

@@ -1,16 +1,27 @@
-"""How much an on-the-fly export may do: its size per format, how many run at once, how long.
+"""How much a download may cost the workers that serve the pages, in one place.
 
-Exports of a filtered list are built while the reader waits, by the same workers that serve the
-pages.  Unbounded, ten researchers downloading the whole library stopped the site (issue 20).  So:
+Every list download (CSV, JSON, Excel, Word, citations) is answered by ``answer()``:
 
-* each format has a largest list (``EXPORT_LIMITS``); beyond it the answer says so and points to
-  the latest data release, which holds the whole library, built once (cases/release.py);
-* at most ``EXPORT_SLOTS`` exports run at once across every worker and server: a slot is a row
-  of ``ExportSlot`` taken by one conditional UPDATE (the database is the one thing every worker
-  shares, whatever the cache); beyond it, 429 with ``Retry-After``;
-* no export runs past ``EXPORT_SECONDS``: its rows stop coming (a built file answers 503, a
-  stream is cut off, which a client sees as an incomplete download, never as a complete one);
-* after an export the worker hands its freed memory back to the system (``malloc_trim``).
+* **The whole library comes from the data release.**  A download of the unfiltered list in
+  the release's order (newest first) is a redirect to the latest release's file in that format
+  and header style (cases/release.py): built once, sent by ``sendfile``, cheap whatever the
+  library's size.  It says which release it is (``X-Data-Release``: name, public version, case
+  count, and whether the library changed since).  While the library is as released it is
+  always the release; once it moved on, a small library is built afresh instead, a large
+  one is still the latest release (so stated).
+* **Anything else is built on the fly, within bounds.**  Each format has a largest list
+  (``EXPORT_LIMITS``); beyond it, 422 up front with a link to the release.  At most
+  ``EXPORT_SLOTS`` builds run at once across every worker and server (a slot is a row of
+  ``ExportSlot`` taken by one conditional UPDATE: the database is the one thing every worker
+  shares); beyond, 429 with ``Retry-After``.  A build that runs past ``EXPORT_SECONDS`` is
+  stopped and answered 503.
+* **Nothing is ever cut.**  A file is built whole (to a temporary file, in constant memory)
+  before its first byte is sent, then sent with its ``Content-Length``: a client gets a
+  complete file or an error status, never a truncated download that looks complete.
+* After a build, the worker hands its freed memory back to the system (``malloc_trim``).
+
+Release files themselves are sent a few at once (the ``file`` pool of slots, ``FILE_SLOTS``):
+little CPU, but a worker each while sending.
 """
 
 from __future__ import annotations
@@ -18,12 +29,13 @@ from __future__ import annotations
 import ctypes
 import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -31,42 +43,59 @@ from .models import ExportSlot
 
 
 class Busy(Exception):
-    """Every export slot is taken."""
+    """Every slot of a pool is taken."""
 
 
 class TooLong(Exception):
-    """An export ran past its time."""
+    """A build ran past its time."""
 
 
 def limit(fmt: str) -> int | None:
-    """The largest list a format exports on the fly (None: any size)."""
+    """The largest list a format builds on the fly (None: any size)."""
     return settings.EXPORT_LIMITS.get(fmt)
 
 
+def answer(request, fmt: str, count: int, build: Callable, release_format: str | None = None) -> HttpResponse:
+    """A list's download in ``fmt`` (``count`` cases): the release's file when ``release_format``
+    (the list is the whole library in the release's order, and the release holds that format);
+    else ``build(slot)`` — a complete response, its rows read through ``slot.rows()`` — within
+    the format's size, the slots and the time allowed."""
+    most = limit(fmt)
+    too_large = most is not None and count > most
+    if release_format and settings.EXPORT_FROM_RELEASE:
+        from . import release
+
+        found = release.latest_file(release_format)
+        if found is not None and (found.current or too_large):
+            return release.headed(redirect(found.url), found.release, found.current)
+    if too_large:
+        return too_large_response(request, fmt, count)
+    try:
+        slot = take()
+    except Busy:
+        return busy_response(request)
+    try:
+        return build(slot)
+    except TooLong:
+        return too_long_response(request)
+    finally:
+        slot.release()
+
+
 class Slot:
-    """A taken slot: released once, by whoever finishes the export (the view or its stream)."""
+    """A taken slot, released once (by the build's end, or when a sent file is closed)."""
 
     def __init__(self, pk: int, holder: str, seconds: float):
         self.pk, self.holder = pk, holder
         self.deadline = time.monotonic() + seconds
         self.released = False
-        self.streaming = False
-
-    def check(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise TooLong(f"export ran past {settings.EXPORT_SECONDS} s")
 
     def rows(self, rows: Iterable) -> Iterator:
-        """The rows, until the deadline."""
+        """The rows, until the deadline (then TooLong)."""
         for i, row in enumerate(rows):
-            if i % 100 == 0:
-                self.check()
+            if i % 100 == 0 and time.monotonic() > self.deadline:
+                raise TooLong(f"export ran past {settings.EXPORT_SECONDS} s")
             yield row
-
-    def stream(self, chunks: Iterable) -> Stream:
-        """The chunks of a streamed answer, the slot released when the stream ends or is closed."""
-        self.streaming = True
-        return Stream(self, chunks)
 
     def release(self) -> None:
         if self.released:
@@ -74,32 +103,6 @@ class Slot:
         self.released = True
         ExportSlot.objects.filter(pk=self.pk, holder=self.holder).update(holder="", until=None)
         give_memory_back()
-
-
-class Stream:
-    """A streamed answer's chunks until the deadline.  An object with ``close()`` rather than a
-    generator: WSGI servers close the answer after the last chunk and when the client goes away,
-    and a generator never started would not run its ``finally`` on close."""
-
-    def __init__(self, slot: Slot, chunks: Iterable):
-        self.slot, self.chunks = slot, iter(chunks)
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        try:
-            self.slot.check()
-            return next(self.chunks)
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        close = getattr(self.chunks, "close", None)
-        if close is not None:
-            close()
-        self.slot.release()
 
 
 # Pools of slots: exports built while the reader waits, and release files sent through a worker
@@ -137,7 +140,7 @@ def busy_response(request) -> HttpResponse:
 
 
 def too_large_response(request, fmt: str, count: int) -> HttpResponse:
-    """422: the list is larger than this format exports on the fly."""
+    """422: the list is larger than this format builds on the fly."""
     return _message(request, "too-large", status=422, format_name=FORMAT_NAMES[fmt], count=count, limit=limit(fmt))
 
 

@@ -19,14 +19,17 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files import File
@@ -42,6 +45,12 @@ PORTAL = "乡村公共服务案例库"
 # Format key -> (file name in the storage, name offered for download, content type).
 FORMATS = {
     "csv": ("rural-cases-{name}.csv", "乡村公共服务案例库_数据发布_{name}.csv", "text/csv; charset=utf-8"),
+    # The same table with field codes and code values (``?headers=codes``), for programs.
+    "csv-codes": (
+        "rural-cases-{name}-codes.csv",
+        "乡村公共服务案例库_数据发布_{name}_codes.csv",
+        "text/csv; charset=utf-8",
+    ),
     "xlsx": (
         "rural-cases-{name}.xlsx",
         "乡村公共服务案例库_数据发布_{name}.xlsx",
@@ -78,7 +87,7 @@ def build(keep: int | None = None, if_changed: bool = False, base_url: str = "")
     latest = Release.objects.first()
     if if_changed and latest is not None and (latest.library_version, latest.library_epoch) == library_state():
         return None
-    work = Path(tempfile.mkdtemp(prefix="release-"))
+    work = _work_directory()
     try:
         name = _new_name()
         outermost = not connection.in_atomic_block  # (a test's transaction has its snapshot already)
@@ -90,11 +99,13 @@ def build(keep: int | None = None, if_changed: bool = False, base_url: str = "")
             version, epoch = library_state()
             written = _write_files(work, name, version, base_url)
         changelog = _changelog(latest, work / INDEX)
+        locals_ = {fmt: work / pattern.format(name=name) for fmt, (pattern, _download, _type) in FORMATS.items()}
+        with ThreadPoolExecutor(len(locals_)) as pool:  # hashing releases the GIL: both cores
+            digests = dict(zip(locals_, pool.map(_sha256, locals_.values()), strict=True))
         files = []
-        for fmt, (pattern, _download, _type) in FORMATS.items():
-            local = work / pattern.format(name=name)
+        for fmt, local in locals_.items():
             files.append({"format": fmt, "path": f"{name}/{local.name}", "size": local.stat().st_size,
-                          "sha256": _sha256(local)})  # fmt: skip
+                          "sha256": digests[fmt]})  # fmt: skip
             _put(local, f"{name}/{local.name}")
         _put(work / INDEX, f"{name}/{INDEX}")
         release = Release.objects.create(
@@ -110,6 +121,17 @@ def build(keep: int | None = None, if_changed: bool = False, base_url: str = "")
         shutil.rmtree(work, ignore_errors=True)
     prune(settings.RELEASES_KEEP if keep is None else keep)
     return release
+
+
+def _work_directory() -> Path:
+    """Where the files are written: in the storage's own directory when it is a file system
+    (a finished file is then renamed into place, not copied), else a local temporary one."""
+    try:
+        root = Path(storage().path(""))
+    except NotImplementedError:
+        return Path(tempfile.mkdtemp(prefix="release-"))
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=".partial-", dir=root))
 
 
 def _new_name() -> str:
@@ -130,7 +152,10 @@ class Written:
 
 
 def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
-    """Every file in one pass over the published cases (by id)."""
+    """Every file in one pass over the published cases, in the list's own order (newest first,
+    so that the unfiltered list's download can be the release's file).  The workbook is written
+    by a helper process fed the rows (openpyxl's cell-by-cell writing is the slowest part, and
+    there it runs on another core); the data package is zipped while the workbook is saved."""
     written = Written()
     themes = list(Theme.objects.order_by("position", "pk"))
     slugs = {theme.name: theme.slug for theme in themes}
@@ -138,35 +163,39 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
     package.mkdir()
     paths = {fmt: work / pattern.format(name=name) for fmt, (pattern, _d, _t) in FORMATS.items()}
     meta = {"release": name, "library_version": version, "built_at": timezone.now().isoformat(timespec="seconds")}
-    # In the list's own order (newest first), so that the unfiltered list's download can be this file.
     queryset = CaseFilter(None, queryset=Case.objects.published()).qs
     total = queryset.count()
-    with (
-        open(paths["csv"], "w", encoding="utf-8", newline="") as people_csv,
-        open(paths["json"], "w", encoding="utf-8") as json_file,
-        open(package / "cases.csv", "w", encoding="utf-8", newline="") as cases_csv,
-        open(package / "case_themes.csv", "w", encoding="utf-8", newline="") as case_themes_csv,
-        open(package / "keywords.csv", "w", encoding="utf-8", newline="") as keywords_csv,
-        open(package / "figures.csv", "w", encoding="utf-8", newline="") as figures_csv,
-    ):
-        people = csv.writer(people_csv)
-        people_csv.write("\ufeff")
-        people.writerow(export.header_row())
-        machines = csv.writer(cases_csv)
-        machines.writerow(export.TABULAR_FIELDS)
-        case_themes = csv.writer(case_themes_csv)
-        case_themes.writerow(["case_id", "theme"])
-        keywords = csv.writer(keywords_csv)
-        keywords.writerow(["case_id", "keyword"])
-        figures = csv.writer(figures_csv)
-        figures.writerow(export.FIGURE_FIELDS)
-        json_file.write('{"meta": ' + json.dumps({**export.meta({}, total), **meta}, ensure_ascii=False))
-        json_file.write(', "cases": [')
-
-        def rows():
+    workbook = _Workbook(paths["xlsx"], total)
+    try:
+        with (
+            open(paths["csv"], "w", encoding="utf-8", newline="") as people_csv,
+            open(paths["csv-codes"], "w", encoding="utf-8", newline="") as codes_csv,
+            open(paths["json"], "w", encoding="utf-8") as json_file,
+            open(package / "cases.csv", "w", encoding="utf-8", newline="") as cases_csv,
+            open(package / "case_themes.csv", "w", encoding="utf-8", newline="") as case_themes_csv,
+            open(package / "keywords.csv", "w", encoding="utf-8", newline="") as keywords_csv,
+            open(package / "figures.csv", "w", encoding="utf-8", newline="") as figures_csv,
+        ):
+            people, codes = csv.writer(people_csv), csv.writer(codes_csv)
+            people_csv.write("\ufeff")
+            people.writerow(export.header_row())
+            codes_csv.write("\ufeff")
+            codes.writerow(export.header_row(codes=True))
+            machines = csv.writer(cases_csv)
+            machines.writerow(export.TABULAR_FIELDS)
+            case_themes = csv.writer(case_themes_csv)
+            case_themes.writerow(["case_id", "theme"])
+            keywords = csv.writer(keywords_csv)
+            keywords.writerow(["case_id", "keyword"])
+            figures = csv.writer(figures_csv)
+            figures.writerow(export.FIGURE_FIELDS)
+            json_file.write('{"meta": ' + json.dumps({**export.meta({}, total), **meta}, ensure_ascii=False))
+            json_file.write(', "cases": [')
             for row in export.case_rows(queryset, base=base_url):
                 written.count += 1
+                workbook.add(row)
                 people.writerow(export.cells(row))
+                codes.writerow(export.cells(row, codes=True))
                 machines.writerow([_plain(row[name]) for name in export.TABULAR_FIELDS])
                 case_themes.writerows([row["id"], slugs[theme]] for theme in row["themes"])
                 keywords.writerows([row["id"], keyword] for keyword in row["tags"])
@@ -178,27 +207,84 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
                     for f in row["figures"]
                 )
                 json_file.write(("," if written.count > 1 else "") + "\n" + json.dumps(row, ensure_ascii=False))
-                yield row
-
-        # The workbook pulls the rows, and every other file is written as they pass.
-        export.xlsx_file(rows(), [], total, out=str(paths["xlsx"]))
-        json_file.write("\n]}\n")
-    with open(package / "themes.csv", "w", encoding="utf-8", newline="") as themes_csv:
-        writer = csv.writer(themes_csv)
-        writer.writerow(["slug", "name", "name_en", "description"])
-        writer.writerows([t.slug, t.name, t.name_en, t.description] for t in themes)
-    with open(work / INDEX, "w", encoding="utf-8", newline="") as index:
-        writer = csv.writer(index)
-        writer.writerow(["id", "version", "slug", "title"])
-        writer.writerows(
-            queryset.order_by("pk").values_list("pk", "version", "slug", "title").iterator(chunk_size=5000)
+            json_file.write("\n]}\n")
+        workbook.finish_rows()
+        with open(package / "themes.csv", "w", encoding="utf-8", newline="") as themes_csv:
+            writer = csv.writer(themes_csv)
+            writer.writerow(["slug", "name", "name_en", "description"])
+            writer.writerows([t.slug, t.name, t.name_en, t.description] for t in themes)
+        with open(work / INDEX, "w", encoding="utf-8", newline="") as index:
+            writer = csv.writer(index)
+            writer.writerow(["id", "version", "slug", "title"])
+            writer.writerows(
+                queryset.order_by("pk").values_list("pk", "version", "slug", "title").iterator(chunk_size=5000)
+            )
+        descriptor = datapackage(name, version, written.count, base_url)
+        (package / "datapackage.json").write_text(
+            json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8"
         )
-    descriptor = datapackage(name, version, written.count, base_url)
-    (package / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
-    with zipfile.ZipFile(paths["datapackage"], "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for part in ("datapackage.json", "cases.csv", "themes.csv", "case_themes.csv", "keywords.csv", "figures.csv"):
-            archive.write(package / part, part)
+        with zipfile.ZipFile(paths["datapackage"], "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            parts = ("datapackage.json", "cases.csv", "themes.csv", "case_themes.csv", "keywords.csv", "figures.csv")
+            for part in parts:
+                archive.write(package / part, part)
+        workbook.wait()
+    finally:
+        workbook.stop()
     return written
+
+
+class _Workbook:
+    """The release's XLSX, written by a helper process that receives the rows in batches
+    through a pipe (forked: it shares this process's code, and never touches the database)."""
+
+    BATCH = 200
+
+    def __init__(self, path: Path, total: int):
+        context = multiprocessing.get_context("fork")
+        receiving, self.sending = context.Pipe(duplex=False)
+        self.process = context.Process(target=_write_workbook, args=(receiving, self.sending, str(path), total))
+        self.process.start()
+        receiving.close()
+        self.batch: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        self.batch.append(row)
+        if len(self.batch) >= self.BATCH:
+            self._send(self.batch)
+            self.batch = []
+
+    def finish_rows(self) -> None:
+        self._send(self.batch)
+        self._send(None)
+        self.sending.close()
+
+    def _send(self, batch) -> None:
+        try:
+            self.sending.send(batch)
+        except BrokenPipeError:  # the writer is gone: say why
+            self.wait()
+            raise
+
+    def wait(self) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"the workbook's writer failed (exit code {self.process.exitcode})")
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.sending.close()
+
+
+def _write_workbook(receiving, sending, path: str, total: int) -> None:
+    sending.close()  # this side only reads: the pipe ends when the builder closes its end, or dies
+
+    def rows():
+        while (batch := receiving.recv()) is not None:
+            yield from batch
+
+    export.xlsx_file(rows(), [], total, out=path)
 
 
 def _plain(value):
@@ -341,10 +427,12 @@ def _put(local: Path, name: str) -> None:
         with open(local, "rb") as f:
             store.save(name, File(f))
         return
-    directory, base = os.path.split(name)
-    with open(local, "rb") as f:
-        temporary = store.save(f"{directory}/.partial-{secrets.token_hex(6)}-{base}", File(f))
-    os.replace(store.path(temporary), final)  # atomic within one file system
+    if Path(store.path("")) not in local.parents:  # written elsewhere: copied in under a temporary name first
+        directory, base = os.path.split(name)
+        with open(local, "rb") as f:
+            local = Path(store.path(store.save(f"{directory}/.partial-{secrets.token_hex(6)}-{base}", File(f))))
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    os.replace(local, final)  # atomic within one file system
 
 
 def _changelog(previous: Release | None, index: Path) -> dict:
@@ -421,18 +509,37 @@ def open_file(release: Release, file_name: str, on_close=None):
     return None, None
 
 
-def current_file(fmt: str) -> str | None:
-    """The address of the latest release's file in ``fmt``, if that release holds the library
-    as it is now (nothing published, changed or withdrawn since): the unfiltered list's download."""
+class Found(NamedTuple):
+    release: Release
+    entry: dict
+    current: bool  # the release holds the library as it is now (nothing published, changed or withdrawn since)
+    url: str
+
+
+def latest_file(fmt: str) -> Found | None:
+    """The latest release's file in ``fmt``: what a download of the whole library is."""
     from django.urls import reverse
 
     latest = Release.objects.first()
-    if latest is None or (latest.library_version, latest.library_epoch) != library_state():
+    entry = next((f for f in latest.files if f["format"] == fmt), None) if latest else None
+    if entry is None:
         return None
-    for entry in latest.files:
-        if entry["format"] == fmt:
-            return reverse("data_file", args=[latest.name, entry["path"].rsplit("/", 1)[-1]])
-    return None
+    current = (latest.library_version, latest.library_epoch) == library_state()
+    return Found(latest, entry, current, reverse("data_file", args=[latest.name, entry["path"].rsplit("/", 1)[-1]]))
+
+
+def is_current(release: Release) -> bool:
+    """The latest release, holding the library as it is now."""
+    latest = Release.objects.values_list("pk", flat=True).first()
+    return release.pk == latest and (release.library_version, release.library_epoch) == library_state()
+
+
+def headed(response, release: Release, current: bool):
+    """A download that is a release says which: its name, public version and case count, and
+    whether it still holds the library as it is (nothing published, changed or withdrawn since)."""
+    response["X-Data-Release"] = f"{release.name}; version={release.label}; cases={release.case_count}"
+    response["X-Data-Release-Current"] = "true" if current else "false"
+    return response
 
 
 def download_name(release: Release, fmt: str) -> str:

@@ -10,7 +10,6 @@ from django.http import (
     Http404,
     HttpResponse,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -171,6 +170,7 @@ def case_list(request):
         "ignored": ignored_filters(case_filter),
         "query": request.GET.get("q", ""),
         "like_mine": like_mine,
+        "whole_library": _whole_library(request.GET),
     }
     return render(request, "cases/case_list.html", context)
 
@@ -387,28 +387,10 @@ def _export_queryset(request):
     return queryset, used, export.filters_in_words(case_filter)
 
 
-def _bounded(request, fmt: str, count: int, build):
-    """``build(slot)`` within the export limits (cases/limits.py): refused beyond the format's
-    size, 429 when every slot is taken, 503 past the time allowed.  A stream releases its slot
-    when it ends; anything else as soon as it is built."""
-    most = limits.limit(fmt)
-    if most is not None and count > most:
-        return limits.too_large_response(request, fmt, count)
-    try:
-        slot = limits.take()
-    except limits.Busy:
-        return limits.busy_response(request)
-    try:
-        response = build(slot)
-    except limits.TooLong:
-        slot.release()
-        return limits.too_long_response(request)
-    except BaseException:
-        slot.release()
-        raise
-    if not slot.streaming:
-        slot.release()
-    return response
+def _whole_library(query) -> bool:
+    """The unfiltered list in its default order (whatever the page or headers): what a data release holds."""
+    return all(key in ("page", "headers") or values in ([""], ["newest"]) and key == "sort" or not any(values)
+               for key, values in query.lists())  # fmt: skip
 
 
 @require_GET
@@ -416,13 +398,6 @@ def _bounded(request, fmt: str, count: int, build):
 def case_export(request, fmt):
     queryset, used, described = _export_queryset(request)
     codes = request.GET.get("headers") == "codes"
-    if fmt in ("csv", "json") and not codes and not {k: v for k, v in used.items() if (k, v) != ("sort", "newest")}:
-        # The whole library, in the list's order, is the latest data release while nothing changed
-        # since it was built: built once, instead of once per download.
-        from .release import current_file
-
-        if (address := current_file(fmt)) is not None:
-            return redirect(address)
     base = request.build_absolute_uri("/").rstrip("/")
     # The count is also the first query: a database outage is a 503 before any row is promised.
     count = queryset.count()
@@ -430,16 +405,18 @@ def case_export(request, fmt):
     def build(slot):
         rows = slot.rows(export.case_rows(queryset, base=base))
         if fmt == "xlsx":
-            response = FileResponse(export.xlsx_file(rows, described, count, codes), content_type=DOWNLOAD_TYPES[fmt])
+            built = export.xlsx_file(rows, described, count, codes)
+        elif fmt == "csv":
+            built = export.built(export.csv_stream(rows, codes))
         else:
-            stream = (
-                export.csv_stream(rows, codes) if fmt == "csv" else export.json_stream(rows, used, count, described)
-            )
-            response = StreamingHttpResponse(slot.stream(stream), content_type=DOWNLOAD_TYPES[fmt])
+            built = export.built(export.json_stream(rows, used, count, described))
+        response = FileResponse(built, content_type=DOWNLOAD_TYPES[fmt])
         response["Content-Disposition"] = export.content_disposition(*export.download_names(described, fmt))
         return response
 
-    return _bounded(request, fmt, count, build)
+    # The release holds each format once, the CSV also with field codes (the workbook only for people).
+    in_release = {"csv": "csv-codes" if codes else "csv", "json": "json", "xlsx": None if codes else "xlsx"}[fmt]
+    return limits.answer(request, fmt, count, build, in_release if _whole_library(request.GET) else None)
 
 
 @require_GET
@@ -514,7 +491,7 @@ def list_citations(request, ext):
         text = citations.cite_many(cases, style, lambda case: _short_url(request, case), timezone.localdate())
         return _citation_response(text, ext, export.download_names(described, ext))
 
-    return _bounded(request, "cite", queryset.count(), build)
+    return limits.answer(request, "cite", queryset.count(), build)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -549,7 +526,7 @@ def list_docx(request):
         )
         return _docx_response(data, export.download_names(described, "docx"))
 
-    return _bounded(request, "docx", queryset.count(), build)
+    return limits.answer(request, "docx", queryset.count(), build)
 
 
 @require_GET
@@ -599,7 +576,7 @@ def data_file(request, name, file_name):
         releases.download_name(release, entry["format"]), file_name
     )
     response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return releases.headed(response, release, releases.is_current(release))
 
 
 @require_GET

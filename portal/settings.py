@@ -260,9 +260,13 @@ STORAGES["releases"] = {
 }
 RELEASES_KEEP = int(os.environ.get("RELEASES_KEEP", "10"))  # the newest N releases stay; older ones are deleted
 
-# On-the-fly exports of a filtered list (cases/limits.py): the largest list per format (None: any
-# size, streamed), how many run at once across every worker, and for how long at most.
-EXPORT_LIMITS = {"docx": 500, "xlsx": 20_000, "cite": 2_000, "csv": None, "json": None}
+# Downloads (cases/limits.py): the whole library is the latest data release's file (unless
+# EXPORT_FROM_RELEASE=false); other lists are built on the fly, up to a largest list per format
+# (None: any size; EXPORT_LIMITS='{"csv": 50000}' changes some), a few at once across every
+# worker, for EXPORT_SECONDS at most; each is built whole before it is sent.
+EXPORT_FROM_RELEASE = os.environ.get("EXPORT_FROM_RELEASE", "true").lower() not in ("0", "false", "no")
+EXPORT_LIMITS = {"docx": 500, "xlsx": 20_000, "cite": 2_000, "csv": 20_000, "json": 20_000}
+EXPORT_LIMITS.update(json.loads(os.environ.get("EXPORT_LIMITS", "") or "{}"))
 EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS", "2"))
 EXPORT_SECONDS = int(os.environ.get("EXPORT_SECONDS", "60"))
 EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "10"))

@@ -39,13 +39,16 @@ def test_a_release_holds_every_published_case_in_every_format(seeded, store):
         state.version,
         str(state.epoch),
     )
-    assert [f["format"] for f in release.files] == ["csv", "xlsx", "json", "datapackage"]
+    assert [f["format"] for f in release.files] == ["csv", "csv-codes", "xlsx", "json", "datapackage"]
 
     text = read(store, release, "csv").decode("utf-8")
     assert text.startswith("\ufeff")  # for Excel on Chinese Windows
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == [HEADERS[name] for name in TABULAR_FIELDS]
     assert sorted(int(r[0]) for r in rows[1:]) == sorted(Case.objects.published().values_list("pk", flat=True))
+    codes = list(csv.reader(io.StringIO(read(store, release, "csv-codes").decode("utf-8-sig"))))
+    assert codes[0] == TABULAR_FIELDS and [r[0] for r in codes[1:]] == [r[0] for r in rows[1:]]
+    assert {r[TABULAR_FIELDS.index("status")] for r in codes[1:]} == {"published"}
 
     book = load_workbook(io.BytesIO(read(store, release, "xlsx")), read_only=True)
     assert sum(1 for _ in book.worksheets[0].iter_rows(values_only=True)) == published + 1
@@ -156,13 +159,13 @@ def test_a_file_is_moved_into_place_and_never_seen_half_written(seeded, store, m
     real_replace = os.replace
 
     def replace(source, target):
-        seen.append((os.path.basename(source), os.path.exists(target), os.path.getsize(source)))
+        seen.append((os.path.basename(os.path.dirname(source)), os.path.exists(target), os.path.getsize(source)))
         real_replace(source, target)
 
     monkeypatch.setattr(releases.os, "replace", replace)
     release = releases.build()
-    assert len(seen) == 5  # four files and the index
-    assert all(name.startswith(".partial-") and not existed and size > 0 for name, existed, size in seen)
+    assert len(seen) == 6  # five files and the index, each written in a directory of its own, then moved
+    assert all(folder.startswith(".partial-") and not existed and size > 0 for folder, existed, size in seen)
     left = [p.name for p in (store / release.name).iterdir()]
     assert not [name for name in left if name.startswith(".partial-")]
 
@@ -231,15 +234,24 @@ def test_release_files_download_from_their_stable_address(seeded, store, client)
 
 def test_the_whole_library_is_downloaded_from_the_release_while_it_is_current(seeded, store, client):
     release = releases.build()
+    state = LibraryState.objects.get()
     names = {f["format"]: f["path"].rsplit("/", 1)[1] for f in release.files}
-    for fmt in ("csv", "json"):
-        response = client.get(f"/cases/export.{fmt}")
+    stated = f"{release.name}; version=v{state.version}; cases={release.case_count}"
+    for path, fmt in (("export.csv", "csv"), ("export.csv?headers=codes", "csv-codes"), ("export.json", "json"),
+                      ("export.xlsx", "xlsx"), ("export.csv?sort=newest", "csv")):  # fmt: skip
+        response = client.get(f"/cases/{path}")
         assert response.status_code == 302 and response["Location"] == f"/data/{release.name}/{names[fmt]}"
-    assert client.get("/cases/export.csv?sort=newest").status_code == 302
-    # For programs, another order or any filter: made on the fly.
-    for params in ("headers=codes", "sort=title", "province=510000"):
+        assert (response["X-Data-Release"], response["X-Data-Release-Current"]) == (stated, "true")
+    sent = client.get(f"/data/{release.name}/{names['csv']}")
+    assert (sent["X-Data-Release"], sent["X-Data-Release-Current"]) == (stated, "true")
+    b"".join(sent.streaming_content)
+    # Another order, any filter, or a workbook with codes (the release has one for people): built on the fly.
+    for params in ("sort=title", "province=510000"):
         response = client.get(f"/cases/export.csv?{params}")
-        assert response.status_code == 200 and b"".join(response.streaming_content)
+        assert response.status_code == 200 and "X-Data-Release" not in response
+        assert int(response["Content-Length"]) == len(b"".join(response.streaming_content))
+    codes = client.get("/cases/export.xlsx?headers=codes")
+    assert codes.status_code == 200 and load_workbook(io.BytesIO(b"".join(codes.streaming_content)))
     # The same cases in the same order as the list's own download.
     text = read(store, release, "csv").decode("utf-8-sig")
     slugs = [row[1] for row in list(csv.reader(io.StringIO(text)))[1:]]
@@ -247,11 +259,25 @@ def test_the_whole_library_is_downloaded_from_the_release_while_it_is_current(se
         Case.objects.published().order_by(F("year").desc(nulls_last=True), "-pk").values_list("slug", flat=True)
     )
 
+
+def test_once_the_library_moved_on_a_small_one_is_built_afresh_a_large_one_is_the_release_so_stated(
+    seeded, store, client, settings
+):
+    release = releases.build()
     case = Case.objects.published().first()
-    case.status = Case.Status.DRAFT  # the library moved on: the release is no longer the whole list
+    case.status = Case.Status.DRAFT  # the library moved on: the release no longer holds the whole list
     case.save()
     response = client.get("/cases/export.csv")
-    assert response.status_code == 200 and b"".join(response.streaming_content)
+    assert response.status_code == 200 and case.slug.encode() not in b"".join(response.streaming_content)
+
+    settings.EXPORT_LIMITS = {**settings.EXPORT_LIMITS, "csv": 2}  # too large to build on the fly
+    response = client.get("/cases/export.csv")
+    assert response.status_code == 302 and response["Location"].startswith(f"/data/{release.name}/")
+    assert response["X-Data-Release-Current"] == "false"
+    assert client.get(response["Location"])["X-Data-Release-Current"] == "false"
+    assert client.get("/cases/export.csv?province=510000").status_code == 422  # a filtered list: no release holds it
+    Release.objects.all().delete()
+    assert client.get("/cases/export.csv").status_code == 422  # no release yet: refused up front, never cut
 
 
 def test_release_files_are_sent_a_few_at_once(seeded, store, client, settings):
@@ -269,3 +295,12 @@ def test_release_files_are_sent_a_few_at_once(seeded, store, client, settings):
     limits.take("export"), limits.take("export")  # the exports' slots are another pool
     response = client.get(f"/data/{release.name}/{name}")
     assert response.status_code == 200 and b"".join(response.streaming_content)
+
+
+def test_the_unfiltered_list_says_its_download_is_the_data_release(seeded, client):
+    sentence = "整个案例库的下载即最新的数据发布"
+    assert sentence in client.get("/cases/").content.decode()
+    assert sentence in client.get("/cases/?sort=newest&page=2").content.decode()
+    assert sentence not in client.get("/cases/?province=510000").content.decode()
+    assert sentence not in client.get("/cases/?sort=title").content.decode()
+    assert "A download of the whole library is the latest data release" in client.get("/en/cases/").content.decode()
