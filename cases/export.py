@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.utils import timezone
 
-from .ingest.controls import strip_controls
+from .ingest.controls import CONTROLS, strip_controls
 from .models import Case
 from .places import CountyKind, MacroRegion, Terrain, macro_region
 
@@ -294,7 +294,13 @@ def figures_csv_stream(rows: Iterable[dict], codes: bool = False) -> Iterator[st
 
 def clean(values: dict) -> dict:
     """Without control characters, which no XML file (XLSX, DOCX, Atom) may hold: saves strip
-    them, but a row written before that, a keyword or a filter's text may still carry some."""
+    them, but a row written before that, a keyword or a filter's text may still carry some.
+    (One search over the row's text first: most rows have none, and are returned as they are.)"""
+    text = "".join(
+        v if isinstance(v, str) else "".join(map(str, v)) for v in values.values() if isinstance(v, str | list)
+    )
+    if CONTROLS.search(text) is None:
+        return values
     return {key: _without_controls(value) for key, value in values.items()}
 
 
@@ -482,9 +488,9 @@ def xlsx_file(
         zh, en = FIGURE_DOCS[name]
         about.append([FIGURE_HEADERS[name], name, zh, en])
     out = out if out is not None else tempfile.TemporaryFile()
-    # Fastest deflate: the sheet's XML is most of the time a large workbook takes, and level 1
-    # makes it about a tenth larger than the default level.
-    ExcelWriter(book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)).save()
+    # Deflate level 4: the sheet's XML is most of the time a large workbook takes; on Chinese text
+    # level 4 takes about half the time of the default level 6 for a file about a tenth larger.
+    ExcelWriter(book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=4)).save()
     if hasattr(out, "seek"):
         out.seek(0)
     return out
