@@ -49,6 +49,7 @@ def test_the_data_dictionary_documents_both_headers_and_the_limits(seeded, clien
     assert "<td>区划代码</td><td><code>region_code</code></td>" in html
     assert "headers=codes" in html
     assert "Word 最多 500 个案例，Excel 最多 20000 个" in html
+    assert "CSV 与 JSON 最多 20000 个；每个文件先完整生成再发送" in html
 
 
 def _names(response) -> tuple[str, str]:
