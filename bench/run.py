@@ -481,9 +481,10 @@ def main() -> int:
         "seconds": round(time.monotonic() - started),
         "scenarios": results,
     }
-    (RESULTS / "latest.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    name = f"latest-{ONLY}" if ONLY else "latest"  # a part alone does not replace the whole table
+    (RESULTS / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     table = markdown(document)
-    (RESULTS / "latest.md").write_text(table, encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(table, encoding="utf-8")
     print()
     print(table)
     return 0
