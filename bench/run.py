@@ -108,10 +108,16 @@ def scenario_paths(
     return paths[:URLS]
 
 
+# Exports beside PostgreSQL's COPY of the same rows: name, address, how the portal answers it.
+# The whole library's download is the data release's file (built first if none is current);
+# "on the fly" runs a server that builds even the whole library (EXPORT_FROM_RELEASE=false, no
+# size limit), to measure the builder itself.
 EXPORTS = [
-    ("CSV export ~10k rows", "/cases/export.csv?year_min=2016&year_max=2017"),
-    ("CSV export all rows", "/cases/export.csv"),
+    ("CSV export ~10k rows", "/cases/export.csv?year_min=2016&year_max=2017", "on the fly"),
+    ("CSV export all rows (the data release)", "/cases/export.csv", "release"),
+    ("CSV export all rows, built on the fly", "/cases/export.csv", "on the fly"),
 ]
+RELEASES_DIR = ROOT / "bench" / ".releases"
 
 
 def log(message: str) -> None:
@@ -303,6 +309,11 @@ def pss_mb(pid: int) -> float:
     return _proc_mb(pid, "smaps_rollup", "Pss")
 
 
+def uss_mb(pid: int) -> float:
+    """Unique set size: the pages of this process alone."""
+    return _proc_mb(pid, "smaps_rollup", "Private_Clean") + _proc_mb(pid, "smaps_rollup", "Private_Dirty")
+
+
 def reset_peak_rss(pid: int) -> None:
     try:
         Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets VmHWM (Linux ≥ 4.0)
@@ -375,11 +386,75 @@ def copy_export(where: str) -> dict:
     return {"seconds": round(min(times), 2), "rows": rows}
 
 
+def export_scenarios() -> dict:
+    """Each export of EXPORTS, best of EXPORT_RUNS, beside COPY; the worker's memory idle and at its peak
+    (RSS counts the pages shared with the preloaded master, PSS shares them out, USS is the worker's own)."""
+    wanted = [e for e in EXPORTS if not ONLY or any(part in e[0] for part in ONLY)]
+    if any(how == "release" for _n, _p, how in wanted):
+        release_env = env(RELEASES_DIR=str(RELEASES_DIR))
+        subprocess.run([PYTHON, "manage.py", "release", "--if-changed"], cwd=ROOT, env=release_env, check=True)
+    results = {}
+    for how in ("release", "on the fly"):
+        extra = {"RELEASES_DIR": str(RELEASES_DIR)}
+        if how == "on the fly":
+            extra.update(EXPORT_FROM_RELEASE="false", EXPORT_LIMITS='{"csv": null}', EXPORT_SECONDS="600")
+        todo = [(name, path) for name, path, answered in wanted if answered == how]
+        if not todo:
+            continue
+        port = free_port()
+        server = Server(gunicorn_command(port, threads=1), f"http://127.0.0.1:{port}/robots.txt", environ=env(**extra))
+        try:
+            for name, path in todo:
+                results[name] = export_scenario(f"http://127.0.0.1:{port}", path, server.process.pid)
+                log(f"{name:40} {results[name]}")
+        finally:
+            server.stop()
+    return results
+
+
+def export_scenario(base: str, path: str, master: int) -> dict:
+    workers = worker_pids(master)
+    idle = {pid: (current_rss_mb(pid), pss_mb(pid), uss_mb(pid)) for pid in workers}
+    where = ""
+    params = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(path).query))
+    if "year_min" in params:
+        where = f"AND c.year >= {int(params['year_min'])} AND c.year <= {int(params['year_max'])}"
+    for pid in workers:
+        reset_peak_rss(pid)
+    runs = []
+    for _ in range(EXPORT_RUNS):
+        status, elapsed, first_byte, size = get(base + path)
+        runs.append((elapsed, first_byte, size))
+    best = min(runs)
+    reference = copy_export(where)
+    return {
+        "kind": "export",
+        "path": path,
+        "seconds": round(best[0], 2),
+        "first_byte_ms": round(min(r[1] for r in runs) * 1000, 1),
+        "bytes": best[2],
+        "rows": reference["rows"],
+        "rows_per_s": round(reference["rows"] / best[0]),
+        "worker_peak_rss_mb": round(max(peak_rss_mb(pid) for pid in workers), 1),
+        "worker_rss_before_mb": round(max(v[0] for v in idle.values()), 1),
+        "worker_pss_before_mb": round(max(v[1] for v in idle.values()), 1),
+        "worker_uss_before_mb": round(max(v[2] for v in idle.values()), 1),
+        "worker_pss_after_mb": round(max(pss_mb(pid) for pid in workers), 1),
+        "worker_uss_after_mb": round(max(uss_mb(pid) for pid in workers), 1),
+        "copy_seconds": reference["seconds"],
+        "ratio": round(best[0] / reference["seconds"], 2),
+        "p50_ms": round(best[0] * 1000, 1),
+        "p95_ms": round(max(r[0] for r in runs) * 1000, 1),
+        "max_ms": round(max(r[0] for r in runs) * 1000, 1),
+    }
+
+
 def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    # The export part alone runs on a library already prepared (a copy of the bench database).
-    corpus = prepare_corpus() if ONLY != "exports" else {"published": published_count(), "synth_seconds": None}
+    # The export part alone (BENCH_ONLY=export) runs on a library already prepared (a copy of the bench database).
+    exports_only = bool(ONLY) and all("export" in part for part in ONLY)
+    corpus = prepare_corpus() if not exports_only else {"published": published_count(), "synth_seconds": None}
     log(f"corpus: {corpus['published']} published cases")
     import psycopg
 
@@ -430,44 +505,9 @@ def main() -> int:
             cold, warm = figures["cold"], figures["warm"]
             log(f"{name:28} {PUBLISH_ROUNDS:3} rounds cold p50 {cold['p50_ms']:7.1f} p95 {cold['p95_ms']:7.1f}  "
                 f"warm p50 {warm['p50_ms']:6.1f} p95 {warm['p95_ms']:6.1f} ms")  # fmt: skip
-        for name, path in EXPORTS:
-            if ONLY and not any(part in name for part in ONLY):
-                continue
-            workers = worker_pids(server.process.pid)
-            idle_rss = max(current_rss_mb(pid) for pid in workers)
-            where = ""
-            query = urllib.parse.urlparse(path).query
-            params = dict(urllib.parse.parse_qsl(query))
-            if "year_min" in params:
-                where = f"AND c.year >= {int(params['year_min'])} AND c.year <= {int(params['year_max'])}"
-            for pid in workers:
-                reset_peak_rss(pid)
-            runs = []
-            for _ in range(EXPORT_RUNS):
-                status, elapsed, first_byte, size = get(base + path)
-                runs.append((elapsed, first_byte, size))
-            best = min(runs)
-            reference = copy_export(where)
-            results[name] = {
-                "kind": "export",
-                "path": path,
-                "seconds": round(best[0], 2),
-                "first_byte_ms": round(min(r[1] for r in runs) * 1000, 1),
-                "bytes": best[2],
-                "rows": reference["rows"],
-                "rows_per_s": round(reference["rows"] / best[0]),
-                "worker_peak_rss_mb": round(max(peak_rss_mb(pid) for pid in workers), 1),
-                "worker_rss_before_mb": round(idle_rss, 1),
-                "worker_pss_after_mb": round(max(pss_mb(pid) for pid in workers), 1),
-                "copy_seconds": reference["seconds"],
-                "ratio": round(best[0] / reference["seconds"], 2),
-                "p50_ms": round(best[0] * 1000, 1),
-                "p95_ms": round(max(r[0] for r in runs) * 1000, 1),
-                "max_ms": round(max(r[0] for r in runs) * 1000, 1),
-            }
-            log(f"{name:32} {results[name]}")
     finally:
         server.stop()
+    results.update(export_scenarios())
 
     document = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -481,7 +521,7 @@ def main() -> int:
         "seconds": round(time.monotonic() - started),
         "scenarios": results,
     }
-    name = f"latest-{ONLY}" if ONLY else "latest"  # a part alone does not replace the whole table
+    name = "latest-export" if exports_only else "latest"  # the export part alone does not replace the whole table
     (RESULTS / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     table = markdown(document)
     (RESULTS / f"{name}.md").write_text(table, encoding="utf-8")
@@ -512,13 +552,15 @@ def markdown(document: dict) -> str:
             f"| {c.get('cpu_gunicorn_ms', '')} + {c.get('cpu_postgres_ms', '')} | {w['p50_ms']} | {w['p95_ms']} "
             f"| {WARM_TARGET_MS} | {w.get('cpu_gunicorn_ms', '')} + {w.get('cpu_postgres_ms', '')} |"
         )
-    lines += ["", "| export | seconds | COPY seconds | ratio (target ≤ 2) | rows | worker peak RSS MB (target ≤ 200) |"]
-    lines += ["|---|---:|---:|---:|---:|---:|"]
+    lines += ["", "| export | seconds | COPY seconds | ratio (target ≤ 2) | rows | worker peak RSS MB (target ≤ 200) "
+              "| worker PSS / USS MB idle → after |", "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for name, f in document["scenarios"].items():
         if f["kind"] == "export":
             lines.append(
                 f"| {name} | {f['seconds']} | {f['copy_seconds']} | {f['ratio']} | {f['rows']} "
-                f"| {f['worker_peak_rss_mb']} (idle {f['worker_rss_before_mb']}) |"
+                f"| {f['worker_peak_rss_mb']} (idle {f['worker_rss_before_mb']}) "
+                f"| {f.get('worker_pss_before_mb')} / {f.get('worker_uss_before_mb')} → "
+                f"{f['worker_pss_after_mb']} / {f.get('worker_uss_after_mb')} |"
             )
     return "\n".join(lines) + "\n"
 
