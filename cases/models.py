@@ -806,7 +806,7 @@ class Release(models.Model):
     changelog = models.JSONField(default=dict)
     seconds = models.FloatField(default=0)
     # Building a release changes no public data: the public version stays (cases/public.py), so that
-    # the release can tell it still holds the library as it is (release.current_file).
+    # the release can tell it still holds the library as it is (release.latest_file).
     versioned = False
 
     class Meta:
