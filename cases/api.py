@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import facets
+from . import facets, search
 from .filters import CaseFilter
 from .models import Case, KeyFigure, Region, Source, Theme
 
@@ -50,6 +50,8 @@ class Pages(PageNumberPagination):
         return Response(
             {
                 "count": self.page.paginator.count,
+                # A search lists its best CANDIDATES cases: then there may be more than ``count``.
+                "capped": self.capped(),
                 "page": self.page.number,
                 "pages": self.page.paginator.num_pages,
                 "next": self.get_next_link(),
@@ -58,12 +60,21 @@ class Pages(PageNumberPagination):
             }
         )
 
+    def capped(self) -> bool:
+        query = self.request.query_params.get("q", "") if self.request else ""
+        return bool(search.query_tokens(query[: search.MAX_QUERY])) and search.capped(self.page.paginator.count)
+
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["count", "page", "pages", "results"],
+            "required": ["count", "capped", "page", "pages", "results"],
             "properties": {
                 "count": {"type": "integer"},
+                "capped": {
+                    "type": "boolean",
+                    "description": f"A search lists its best {search.CANDIDATES} cases: true when it found that many "
+                    "(there may be more).",
+                },
                 "page": {"type": "integer"},
                 "pages": {"type": "integer"},
                 "next": {"type": "string", "nullable": True, "format": "uri"},

@@ -191,6 +191,15 @@ class CaseFilter(django_filters.FilterSet):
             # (municipalities such as 北京市 have no prefectures: their districts at once).
             fields["county"].queryset = Region.objects.filter(code__in=chosen)
 
+    def filter_queryset(self, queryset):
+        """Every filter, then the search: it reads its cases from the list already filtered
+        (cases/search.py), so that a search within a theme or a year is not cut short."""
+        data = self.form.cleaned_data
+        for name, value in data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, data["q"]) if "q" in data else queryset
+
     def filter_q(self, queryset, name, value):
         # The places filtered by (validated with the rest of the form) narrow the index lookup.
         data = self.form.cleaned_data

@@ -296,7 +296,7 @@ class CaseQuerySet(models.QuerySet):
 
     # Columns no page shows: the search tokens, the importer's memory, a source's whole text
     # (megabytes for a long document, otherwise read with every case of a list).
-    UNSHOWN = ("search_title", "search_body", "imported", "source__raw_text")
+    UNSHOWN = ("search_title", "search_summary", "search_body", "imported", "source__raw_text")
 
     def with_related(self):
         return (
@@ -384,7 +384,7 @@ class Keywords(TaggableManager):
 # Each record keeps the case's themes and keywords of its moment (simple-history's m2m_fields);
 # kept by name so that one_record() below can ask it for a record.
 HISTORY = HistoricalRecords(
-    excluded_fields=["search_title", "search_body", "imported", "updated"],
+    excluded_fields=["search_title", "search_summary", "search_body", "imported", "updated"],
     m2m_fields=["themes", "tags"],
     verbose_name=_("案例修改记录"),
 )
@@ -496,6 +496,7 @@ class Case(models.Model):
     )
     # jieba tokens for full-text search, kept up to date on save (see cases/search.py).
     search_title = models.TextField(blank=True, editable=False)
+    search_summary = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -551,10 +552,14 @@ class Case(models.Model):
             self.version = (current or 0) + 1
         self.quality_flags = live_flags(self)
         self.search_title = index_tokens(self.title)
+        self.search_summary = index_tokens(self.summary)
         self.search_body = index_tokens(self.full_text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_title", "search_body", "quality_flags", "version"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *("search_title", "search_summary", "search_body", "quality_flags", "version"),
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -18,11 +18,13 @@ _EDITOR_PERMISSIONS = [
     # Confirming, correcting and deleting a case's key figures is editing its content.
     ("cases", "keyfigure", ["add", "change", "delete", "view"]),
     ("cases", "historicalkeyfigure", ["view"]),
+    ("cases", "synonym", ["add", "change", "view"]),  # the search's related terms (issue 16)
 ]
 _REVIEWER_EXTRA = [
     ("cases", "case", ["delete", "publish"]),
     ("taggit", "tag", ["delete"]),
     ("cases", "keyword", ["delete"]),
+    ("cases", "synonym", ["delete"]),
 ]
 
 

@@ -14,11 +14,12 @@ related terms (Synonym groups), the latter two with lower weight.  Stop words
 
 A case is found when it holds any word of any concept (never an empty page when one
 occurs).  Its rank is in the spirit of BM25: per concept, the best of its words,
-weighted by rarity (idf) and by where the word is — the title (shorter titles
-count more), the summary, the text — with saturation; summed over concepts, and the
-案例 type above reports, policies and news.  The work is bounded at any library size:
-each word reads at most ``CANDIDATES`` postings of the index, both for the cases it
-brings and for counting its rarity.
+weighted by rarity (idf) and by where the word is — the title, the summary, the
+text — with saturation; summed over concepts, and the 案例 type above reports,
+policies and news.  The work is bounded at any library size: each word reads at most
+``CANDIDATES`` cases from each tier of the index, the best-placed first (title and
+summary, then the rest), and at most ``RARITY_CAP`` for counting its rarity; the list
+is the best ``CANDIDATES`` cases found, and says so ("600+") when there are more.
 """
 
 from __future__ import annotations
@@ -31,15 +32,14 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Expression, FloatField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Expression, FloatField, Value
 
 from . import vocabulary
 from .ingest.chinese import to_simplified
 
 WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
 MAX_QUERY = 100  # characters of a query that are searched; the rest is ignored
-CANDIDATES = 600  # postings read per word for the cases it brings
+CANDIDATES = 600  # cases a search lists at most (the best); also cases read per word and tier of the index
 RARITY_CAP = 200  # and for its rarity: a word in more cases than that is common (idf below 6.2 at 100,000)
 MAX_WORDS = 12  # words of a concept whose rarity is looked up (the word asked for first)
 MAX_RELATED = 4  # related words of a concept that select and rank cases: the most specific ones
@@ -48,8 +48,8 @@ MAX_RELATED = 4  # related words of a concept that select and rank cases: the mo
 PART_WEIGHT = 0.6  # 吃水 of 吃水难
 RELATED_WEIGHT = 0.5  # 敬老院 for 养老 (a Synonym group)
 STOP_WEIGHT = 0.1
-# Where a word is: title (at the average title length), summary, anywhere in the case.
-TITLE, TEXT = 3.0, 1.0
+# Where a word is: the title, the summary, anywhere in the case (title, summary or text).
+TITLE, SUMMARY, TEXT = 3.0, 0.0, 1.0
 K1 = 1.2  # saturation: a word in every field counts less than three words
 DOC_TYPE_FACTOR = {"case": 1.0, "policy": 0.85, "report": 0.85, "commentary": 0.8, "news": 0.8}
 PHRASE_TITLE = 2.0  # the query's words side by side in the title (乡村治理), as a share of their weight
@@ -254,28 +254,115 @@ def understand(query: str, literal: bool = False) -> Understood:
 
 
 # ---- the database side --------------------------------------------------------------------------
+#
+# A search reads, for each word, at most CANDIDATES cases from each *tier* of the index, the
+# best-placed first: the cases holding the word in both the title and the summary, in the title,
+# in the summary (PostgreSQL: the small ``search_head`` vector and its GIN index, migration
+# 0025), and — when those tiers hold all their cases — anywhere (the ``search_vector``).  What
+# the tiers bring is every case found; where each word is in each of them is known from the
+# tiers themselves and from the title's tokens, read with the case's row (no long text is
+# read).  The found cases are ranked here, in Python, identically whatever the database, and
+# the best CANDIDATES of them are the list.  A tier that was cut short means there are more
+# cases than that: the list then says "600+" (``capped``).
 
 
 def _quote_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def _like(word: str, spaced: bool = True) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"% {escaped} %" if spaced else f"%{escaped}%"
+
+
+def _place_lexemes(places) -> list[str]:
+    return [f"'{level}:{code}'" for level, code in places if str(code).isdigit()]
+
+
 def _match_sql(word: str, places=(), limit: int = CANDIDATES) -> tuple[str, list]:
-    """SQL selecting the ids of cases holding ``word`` (at most ``limit`` of them)."""
+    """SQL selecting the ids of cases holding ``word`` anywhere (at most ``limit`` of them)."""
     table = connection.ops.quote_name("cases_case")
     if connection.vendor == "postgresql":
-        lexemes = [_quote_lexeme(word), *(f"'{level}:{code}'" for level, code in places if str(code).isdigit())]
         # The place lexemes (migration 0014) let GIN skip a common word's postings outside the place.
         return (
             f"SELECT id FROM {table} WHERE search_vector @@ %s::tsquery LIMIT {int(limit)}",
-            [" & ".join(lexemes)],
+            [" & ".join([_quote_lexeme(word), *_place_lexemes(places)])],
         )
-    like = "% " + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %"
+    like = _like(word)
     return (
         f"SELECT id FROM {table} WHERE search_title LIKE %s ESCAPE '\\' OR search_body LIKE %s ESCAPE '\\' "
         f"LIMIT {int(limit)}",
         [like, like],
     )
+
+
+# Where a word is, for the tiers: in the title and the summary, the title, the summary, anywhere.
+BOTH, IN_TITLE, IN_SUMMARY, ANYWHERE = "both", "title", "summary", "anywhere"
+HEAD_TIERS = (BOTH, IN_TITLE, IN_SUMMARY)
+
+
+def _where(word: str, tier: str, places=()) -> tuple[str, list]:
+    """The condition "``word`` is in ``tier``" on a case row ({t}: the row's table alias)."""
+    if connection.vendor == "postgresql":
+        lexemes = {BOTH: [f"t:{word}", f"s:{word}"], IN_TITLE: [f"t:{word}"], IN_SUMMARY: [f"s:{word}"]}
+        column = "search_vector" if tier == ANYWHERE else "search_head"
+        terms = [_quote_lexeme(x) for x in lexemes.get(tier, [word])] + _place_lexemes(places)
+        return f"{{t}}.{column} @@ %s::tsquery", [" & ".join(terms)]
+    like = _like(word)
+    return {
+        BOTH: ("({t}.search_title LIKE %s ESCAPE '\\' AND {t}.search_summary LIKE %s ESCAPE '\\')", [like, like]),
+        IN_TITLE: ("{t}.search_title LIKE %s ESCAPE '\\'", [like]),
+        IN_SUMMARY: ("{t}.search_summary LIKE %s ESCAPE '\\'", [like]),
+        ANYWHERE: ("({t}.search_title LIKE %s ESCAPE '\\' OR {t}.search_body LIKE %s ESCAPE '\\')", [like, like]),
+    }[tier]
+
+
+class SQL(Expression):
+    """A piece of SQL over the case row, its columns named through the query's own alias of
+    the case table ({t}), so that it also works in a subquery."""
+
+    def __init__(self, template: str, params: list, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
+
+    @property
+    def conditional(self):
+        return isinstance(self.output_field, BooleanField)
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.replace("{t}", alias), list(self.params)
+
+
+def _condition(sql: str, params: list) -> SQL:
+    return SQL(sql, params, BooleanField())
+
+
+def _read_tiers(queryset, wanted: list[tuple[str, str]], places) -> tuple[dict, dict]:
+    """The cases of ``queryset`` in each (word, tier), at most CANDIDATES each, with their own
+    short columns: one statement.  ({(word, tier): [id]}, {id: _Row}).
+
+    Each tier's query is planned whole (PostgreSQL: a MATERIALIZED CTE, so that the GIN index
+    answers it however common the word) and read only as far as the limit."""
+    found: dict[tuple[str, str], list[int]] = {key: [] for key in wanted}
+    rows: dict[int, _Row] = {}
+    if not wanted:
+        return found, rows
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+    ctes, selects, params = [], [], []
+    base = queryset.order_by().values_list("pk", "title", "search_title", "doc_type", "year")
+    for i, (word, tier) in enumerate(wanted):
+        sql, p = base.filter(_condition(*_where(word, tier, places))).query.sql_with_params()
+        ctes.append(f"m{i} AS {materialized} ({sql})")
+        selects.append(f"SELECT {i}, s{i}.* FROM (SELECT * FROM m{i} LIMIT {CANDIDATES}) s{i}")
+        params += p
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
+        for i, pk, title, tokens, doc_type, year in cursor.fetchall():
+            found[wanted[i]].append(pk)
+            if pk not in rows:
+                rows[pk] = _Row(pk, title or "", frozenset((tokens or "").split()), doc_type, year)
+    return found, rows
 
 
 def rarity(words: list[str], places=()) -> tuple[dict[str, float], dict[str, int]]:
@@ -304,58 +391,112 @@ def _most_specific(concept: Concept, found: dict[str, int]) -> set[str]:
     return set(sorted(related, key=lambda w: (found[w], w))[:MAX_RELATED])
 
 
-class Rank(Expression):
-    """The rank of a case, as one SQL expression in double precision over the case's own row:
-    title tokens (inline) and the membership of its id in each word's (bounded, hashed)
-    candidate set; no long text is read.  Columns are named through the query's own alias of
-    the case table, so that it also works in a subquery."""
-
-    output_field = FloatField()
-
-    def __init__(self, template: str, params: list):
-        super().__init__()
-        self.template, self.params = template, params
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return self.template.replace("{t}", alias), list(self.params)
-
-
-def _number(x: float) -> str:
-    return f"{x!r}::float8" if connection.vendor == "postgresql" else repr(float(x))
-
-
 def _saturated(tf: float) -> float:
     return tf * (K1 + 1) / (tf + K1)
 
 
-def _word_sql(word: str, weight: float, places) -> tuple[str, list]:
-    """weight × saturation of where ``word`` is: in the title (TITLE) and anywhere (TEXT)."""
-    pool, params = _match_sql(word, places)
-    both, title_only, text = (_number(weight * _saturated(tf)) for tf in (TITLE + TEXT, TITLE, TEXT))
-    sql = (
-        f"(CASE WHEN {{t}}.search_title LIKE %s ESCAPE '\\' "
-        f"THEN (CASE WHEN {{t}}.id IN ({pool}) THEN {both} ELSE {title_only} END) "
-        f"ELSE (CASE WHEN {{t}}.id IN ({pool}) THEN {text} ELSE {_number(0)} END) END)"
-    )
-    return sql, [_like(word), *params, *params]
+@dataclass
+class _Row:
+    pk: int
+    title: str
+    tokens: frozenset
+    doc_type: str
+    year: int | None
 
 
-def _like(word: str, spaced: bool = True) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"% {escaped} %" if spaced else f"%{escaped}%"
+class Ranking:
+    """The words a query ranks by and where each of them is in the found cases."""
+
+    def __init__(self, understood: Understood, idf: dict[str, float], found_anywhere: dict[str, int]):
+        self.understood = understood
+        self.idf = idf
+        # Per concept: (factor, [(word, weight × idf, is a part)]) — related words no case holds
+        # add nothing but work; of the others, the most specific few.
+        self.concepts = []
+        for concept in understood.concepts:
+            kept = _most_specific(concept, found_anywhere)
+            words = [
+                (w.text, w.weight * idf[w.text], w.weight == PART_WEIGHT)
+                for w in concept.words
+                if found_anywhere[w.text] and (w.weight >= PART_WEIGHT or w.text in kept)
+            ]
+            if words:
+                self.concepts.append((STOP_WEIGHT if concept.stop else 1.0, words, concept.stop))
+        tokens = [c.token for c in understood.concepts if not c.stop]
+        self.phrase = None
+        if len(tokens) >= 2 and (phrase := "".join(tokens)) in understood.text.replace(" ", ""):
+            # The query's words side by side in the title (乡村治理), as a share of their weight.
+            self.phrase = (phrase, sum(idf[t] for t in tokens) / len(tokens) * PHRASE_TITLE)
+
+    @property
+    def selecting(self) -> list[str]:
+        """The words that bring cases (not the stop words')."""
+        return list(dict.fromkeys(w for _, words, stop in self.concepts if not stop for w, _, _ in words))
+
+    @property
+    def words(self) -> list[str]:
+        return list(dict.fromkeys(w for _, words, _ in self.concepts for w, _, _ in words))
+
+    def score(self, row: _Row, summary: set, anywhere: set) -> float:
+        """BM25 in spirit: per concept the best of its words (its parts together), each
+        weight × idf × saturation of where it is; summed; times the document type's factor."""
+        total = 0.0
+        for factor, words, _ in self.concepts:
+            alone, parts = [], []
+            for word, weight, is_part in words:
+                in_title = word in row.tokens
+                in_summary = (word, row.pk) in summary
+                tf = TITLE * in_title + SUMMARY * in_summary
+                if in_title or in_summary or (word, row.pk) in anywhere:
+                    tf += TEXT
+                (parts if is_part else alone).append(weight * _saturated(tf) if tf else 0.0)
+            if parts:
+                alone.append(sum(parts))
+            total += factor * max(alone)
+        if self.phrase and self.phrase[0] in row.title.lower():
+            total += self.phrase[1]
+        return total * DOC_TYPE_FACTOR.get(row.doc_type, 0.8)
 
 
-def _greatest(parts: list[str]) -> str:
-    if len(parts) == 1:
-        return parts[0]
-    return ("GREATEST(" if connection.vendor == "postgresql" else "MAX(") + ", ".join(parts) + ")"
+def _ranked(queryset, ranking: Ranking, places) -> list[tuple[int, float]]:
+    """(id, rank) of the cases of ``queryset`` the tiers found, best first.  When a tier was cut
+    short (more cases hold a word than were read), they are at least CANDIDATES."""
+    selecting = set(ranking.selecting)
+    # The selecting words' best-placed cases; the others' (stop words) only tell where they are.
+    first = [(w, tier) for w in ranking.words for tier in (HEAD_TIERS if w in selecting else (IN_SUMMARY,))]
+    tiers, rows = _read_tiers(queryset, first, places)
+    complete = {w for w in selecting if all(len(tiers[(w, t)]) < CANDIDATES for t in HEAD_TIERS)}
+    second = [(w, ANYWHERE) for w in ranking.words if w in complete or w not in selecting]
+    more, more_rows = _read_tiers(queryset, second, places)
+    tiers.update(more)
+    rows.update(more_rows)
+    found = {pk for (w, _), ids in tiers.items() if w in selecting for pk in ids}
+    summary = {(w, pk) for (w, tier), ids in tiers.items() if tier in (BOTH, IN_SUMMARY) for pk in ids}
+    anywhere = {(w, pk) for (w, _), ids in tiers.items() for pk in ids}
+    scored = [(ranking.score(rows[pk], summary, anywhere), rows[pk]) for pk in found]
+    # Ties: newer first, cases without a year last, then the older id (the lists' own order).
+    scored.sort(key=lambda x: (-x[0], x[1].year is None, -(x[1].year or 0), x[1].pk))
+    return [(row.pk, rank) for rank, row in scored]
+
+
+def _number(x: float) -> str:
+    return f"{float(x)!r}::float8" if connection.vendor == "postgresql" else repr(float(x))
+
+
+def _rank_annotation(ranked: list[tuple[int, float]]) -> SQL:
+    """rank: the score of each ranked case, 0 for any other (literal numbers: ids and floats)."""
+    if not ranked:
+        return SQL(_number(0), [], FloatField())
+    whens = " ".join(f"WHEN {int(pk)} THEN {_number(rank)}" for pk, rank in ranked)
+    return SQL(f"(CASE {{t}}.id {whens} ELSE {_number(0)} END)", [], FloatField())
 
 
 def apply(queryset, query: str, places=(), literal: bool = False):
-    """Cases holding any word of ``query``'s concepts, annotated with ``rank``, within the
-    places the query names.  ``places``: the (level, code) pairs that the list is also
-    filtered by (they narrow the index lookup on PostgreSQL)."""
+    """Cases of ``queryset`` holding any word of ``query``'s concepts — the best CANDIDATES of
+    them — annotated with ``rank``, within the places the query names.  ``places``: the
+    (level, code) pairs that the list is also filtered by (they narrow the index lookup on
+    PostgreSQL).  ``literal`` (the editors' lookups: admin, duplicate check): every word of the
+    query as typed, all the cases holding them, the best ranked first."""
     understood = understand(query, literal=literal)
     for place in understood.places:
         queryset = queryset.filter(**{place.level: place.code})
@@ -365,48 +506,20 @@ def apply(queryset, query: str, places=(), literal: bool = False):
     words = list(dict.fromkeys(w.text for c in understood.concepts for w in c.words))
     # Rarity in the whole library, whatever the places: the same words weigh the same within a place.
     idf, found_anywhere = rarity(words)
-    selecting = [
-        w.text
-        for c in understood.concepts
-        if not c.stop
-        for w in c.words
-        if found_anywhere[w.text] and (w.weight >= PART_WEIGHT or w.text in _most_specific(c, found_anywhere))
-    ]
-    if not selecting:
-        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
-    union = " UNION ".join(f"SELECT id FROM ({_match_sql(w, places)[0]}) s{i}" for i, w in enumerate(selecting))
-    queryset = queryset.filter(pk__in=RawSQL(union, sum((_match_sql(w, places)[1] for w in selecting), [])))
-    if literal:  # the editors' lookups (admin, duplicate check): every word, as typed
+    ranking = Ranking(understood, idf, found_anywhere)
+    if literal:  # every word, as typed: all the cases holding them, exactly (the index's AND)
         for concept in understood.concepts:
-            queryset = queryset.filter(pk__in=RawSQL(*_match_sql(concept.token, places)))
-    concepts, params = [], []
-    for concept in understood.concepts:
-        # Its parts together stand for a compound (防止 + 返贫 for 防止返贫); each related word alone.
-        alone, parts = [], []
-        # Related words no case holds add nothing but work; of the others, the most specific few.
-        kept = _most_specific(concept, found_anywhere)
-        for w in concept.words:
-            if not found_anywhere[w.text] or (w.weight < PART_WEIGHT and w.text not in kept):
-                continue
-            sql, p = _word_sql(w.text, w.weight * idf[w.text], places)
-            (parts if w.weight == PART_WEIGHT else alone).append((sql, p))
-        if parts:
-            alone.append(("(" + " + ".join(sql for sql, _ in parts) + ")", sum((p for _, p in parts), [])))
-        if not alone:
-            continue
-        factor = _number(STOP_WEIGHT if concept.stop else 1.0)
-        concepts.append(f"{factor} * {_greatest([sql for sql, _ in alone])}")
-        params += sum((p for _, p in alone), [])
-    tokens = [c.token for c in understood.concepts if not c.stop]
-    if len(tokens) >= 2 and (phrase := "".join(tokens)) in understood.text.replace(" ", ""):
-        # The query's words side by side in the title (乡村治理), as a share of their weight.
-        weight = sum(idf[t] for t in tokens) / len(tokens)
-        concepts.append(f"(CASE WHEN {{t}}.title LIKE %s ESCAPE '\\' THEN {_number(weight * PHRASE_TITLE)} ELSE 0 END)")
-        params.append(_like(phrase, spaced=False))
-    doc_type = " ".join(f"WHEN %s THEN {_number(f)}" for f in DOC_TYPE_FACTOR.values())
-    params += list(DOC_TYPE_FACTOR)
-    template = f"(({' + '.join(concepts) or _number(0)}) * (CASE {{t}}.doc_type {doc_type} ELSE {_number(0.8)} END))"
-    return queryset.annotate(rank=Rank(template, params))
+            queryset = queryset.filter(_condition(*_where(concept.token, ANYWHERE, places)))
+        return queryset.annotate(rank=_rank_annotation(_ranked(queryset, ranking, places)[:CANDIDATES]))
+    if not ranking.selecting:
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    ranked = _ranked(queryset, ranking, places)[:CANDIDATES]
+    return queryset.filter(pk__in=[pk for pk, _ in ranked]).annotate(rank=_rank_annotation(ranked))
+
+
+def capped(total: int) -> bool:
+    """Whether a search's list of ``total`` cases was cut at CANDIDATES (there may be more)."""
+    return total >= CANDIDATES
 
 
 # ---- snippets -----------------------------------------------------------------------------------

@@ -171,6 +171,7 @@ def case_list(request):
         "query": request.GET.get("q", ""),
         "like_mine": like_mine,
         "whole_library": _whole_library(request.GET),
+        "capped": case_filter.searching and search.capped(counted["total"]),  # "600+": there are more
     }
     return render(request, "cases/case_list.html", context)
 

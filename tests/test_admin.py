@@ -113,7 +113,7 @@ def test_groups_come_from_the_migration_with_their_permissions(db):
         "change_keyword",
     } <= editor
     assert not {"delete_case", "publish_case"} & editor
-    assert reviewer - editor == {"delete_case", "publish_case", "delete_tag", "delete_keyword"}
+    assert reviewer - editor == {"delete_case", "publish_case", "delete_tag", "delete_keyword", "delete_synonym"}
 
 
 def test_create_editor_switches_roles_and_rejects_weak_passwords(db):

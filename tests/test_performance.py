@@ -23,9 +23,10 @@ PAGES = [
     "/api/cases/?province=330000",
     "/api/facets/?theme=education",
 ]
-# Queries of a page drawn afresh, whatever the library's size (a search reads its related terms
-# and their rarity, cases/search.py).  How a page seen before is served is the page cache's business.
-BUDGET = 18
+# Queries of a page drawn afresh, whatever the library's size (a search reads its related terms,
+# their rarity and its tiers of the index, cases/search.py).  How a page seen before is served is
+# the page cache's business.
+BUDGET = 19
 
 
 def query_counts(client, path):
@@ -121,10 +122,13 @@ def test_the_portals_connections_use_a_low_random_page_cost(seeded):
 def test_search_and_list_queries_match_their_indexes(seeded):
     from django.http import QueryDict
 
+    from cases import search
     from cases.filters import CaseFilter
 
-    # Only a bitmap scan is left: the GIN index must be the one that answers the match.
-    assert "cases_case_search_gin" in explain(Case.objects.search("养老").values("pk"), "enable_indexscan")
+    # Only a bitmap scan is left: the GIN indexes must be the ones that answer a word's tiers.
+    for tier, index in [(search.IN_TITLE, "cases_case_head_gin"), (search.ANYWHERE, "cases_case_search_gin")]:
+        tier_query = Case.objects.filter(search._condition(*search._where("养老", tier)))
+        assert index in explain(tier_query.values("pk"), "enable_indexscan"), tier
     newest = CaseFilter(QueryDict(""), queryset=Case.objects.published()).qs[:20]
     # With no sort allowed, only an index in the list's order can give the first page.
     assert "case_published_newest" in explain(newest, "enable_bitmapscan", "enable_sort")
@@ -143,18 +147,24 @@ def test_the_duplicate_check_finds_a_title_through_its_index(seeded):
 def test_a_search_within_a_place_asks_the_index_for_the_place(seeded):
     from django.http import QueryDict
 
+    from cases import search
     from cases.filters import CaseFilter
 
-    within = CaseFilter(QueryDict("q=养老&province=330000&county=330110"), queryset=Case.objects.published()).qs
-    plan = explain(within.values("pk"), "enable_indexscan")
-    assert "province:330000" in plan and "county:330110" in plan, plan
-    # The GIN index answers the place lexemes (the test tables are too small to prefer it otherwise).
-    lookup = explain(Case.objects.search("养老", [("province", "330000")]).values("pk"), "enable_indexscan")
-    assert "Bitmap Index Scan on cases_case_search_gin" in lookup
-    assert "province:330000" in next(line for line in lookup.splitlines() if "Index Cond" in line)
+    within = CaseFilter(QueryDict("q=养老&province=330000&county=330110"), queryset=Case.objects.published())
+    with CaptureQueriesContext(connection) as queries:
+        list(within.qs)
+    tiers = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"] and "WITH" in q["sql"]]
+    assert tiers and all("province:330000" in sql and "county:330110" in sql for sql in tiers), tiers
+    # The GIN indexes answer the place lexemes (the test tables are too small to prefer them otherwise).
+    for tier, index in [(search.IN_TITLE, "cases_case_head_gin"), (search.ANYWHERE, "cases_case_search_gin")]:
+        condition = search._condition(*search._where("养老", tier, [("province", "330000")]))
+        lookup = explain(Case.objects.filter(condition).values("pk"), "enable_indexscan")
+        assert f"Bitmap Index Scan on {index}" in lookup
+        assert "province:330000" in next(line for line in lookup.splitlines() if "Index Cond" in line)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT search_vector::text FROM cases_case WHERE province_id = '330000' LIMIT 1")
-        assert "'province:330000'" in cursor.fetchone()[0]
+        cursor.execute("SELECT search_vector::text, search_head::text FROM cases_case WHERE province_id = '330000'")
+        vector, head = cursor.fetchone()
+        assert "'province:330000'" in vector and "'province:330000'" in head
 
 
 @postgres_only

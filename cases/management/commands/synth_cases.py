@@ -148,6 +148,7 @@ def synthesize(count: int, seed: int, templates: list[Case], progress=None) -> i
                     source=source,  # no ordinal: a benchmark corpus is larger than any document
                     status=Case.Status.PUBLISHED,
                     search_title=index_tokens(county.name) + title_tokens,
+                    search_summary="".join(p.tokens for p in parts["summary"]),
                     search_body="".join(tokens),
                 )
             )
