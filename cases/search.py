@@ -49,7 +49,7 @@ PART_WEIGHT = 0.6  # 吃水 of 吃水难
 RELATED_WEIGHT = 0.5  # 敬老院 for 养老 (a Synonym group)
 STOP_WEIGHT = 0.1
 # Where a word is: the title, the summary, anywhere in the case (title, summary or text).
-TITLE, SUMMARY, TEXT = 3.0, 0.0, 1.0
+TITLE, SUMMARY, TEXT = 3.0, 1.5, 1.0
 K1 = 1.2  # saturation: a word in every field counts less than three words
 DOC_TYPE_FACTOR = {"case": 1.0, "policy": 0.85, "report": 0.85, "commentary": 0.8, "news": 0.8}
 PHRASE_TITLE = 2.0  # the query's words side by side in the title (乡村治理), as a share of their weight

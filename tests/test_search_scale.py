@@ -58,6 +58,22 @@ def test_a_search_within_a_filter_reads_its_cases_from_the_filtered_list(seeded,
     assert total(html) == str(len(news))
 
 
+def test_a_word_in_the_summary_ranks_between_the_title_and_the_text(seeded):
+    word = "模式"
+    cases = [c for c in Case.objects.published().filter(doc_type="case")]  # the same type: the same factor
+    groups = {
+        "title": [c for c in cases if f" {word} " in c.search_title],
+        "summary": [c for c in cases if f" {word} " not in c.search_title and f" {word} " in c.search_summary],
+        "text": [
+            c for c in cases if f" {word} " not in c.search_title + c.search_summary and f" {word} " in c.search_body
+        ],
+    }
+    assert all(groups.values()), {name: len(members) for name, members in groups.items()}
+    rank = dict(Case.objects.published().search(word).values_list("pk", "rank"))
+    ranks = {name: [rank[c.pk] for c in members] for name, members in groups.items()}
+    assert min(ranks["title"]) > max(ranks["summary"]) and min(ranks["summary"]) > max(ranks["text"]), ranks
+
+
 @pytest.mark.parametrize("role", ["editor", "reviewer"])
 def test_a_synonym_edited_in_the_admin_changes_the_cached_search_pages(seeded, client, role):
     from django.test import Client
