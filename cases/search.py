@@ -28,7 +28,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.db import connection
@@ -338,12 +338,15 @@ def _condition(sql: str, params: list) -> SQL:
     return SQL(sql, params, BooleanField())
 
 
-def _read_tiers(queryset, wanted: list[tuple[str, str]], places) -> tuple[dict, dict]:
+def _read_tiers(queryset, chains: list[list[tuple[str, str]]], places) -> tuple[dict, dict]:
     """The cases of ``queryset`` in each (word, tier), at most CANDIDATES each, with their own
     short columns: one statement.  ({(word, tier): [id]}, {id: _Row}).
 
-    Each tier's query is planned whole (PostgreSQL: a MATERIALIZED CTE, so that the GIN index
-    answers it however common the word) and read only as far as the limit."""
+    Each chain's tiers are read in turn, each only when the ones before it held fewer than
+    CANDIDATES cases (a word in the title and summary of 600 cases needs no worse-placed
+    ones).  Each tier's query is planned whole (PostgreSQL: a MATERIALIZED CTE, so that the GIN
+    index answers it however common the word) and read only as far as the limit."""
+    wanted = [key for chain in chains for key in chain]
     found: dict[tuple[str, str], list[int]] = {key: [] for key in wanted}
     rows: dict[int, _Row] = {}
     if not wanted:
@@ -351,15 +354,26 @@ def _read_tiers(queryset, wanted: list[tuple[str, str]], places) -> tuple[dict, 
     materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     ctes, selects, params = [], [], []
     base = queryset.order_by().values_list("pk", "title", "search_title", "doc_type", "year")
-    for i, (word, tier) in enumerate(wanted):
-        sql, p = base.filter(_condition(*_where(word, tier, places))).query.sql_with_params()
-        ctes.append(f"m{i} AS {materialized} ({sql})")
-        selects.append(f"SELECT {i}, s{i}.* FROM (SELECT * FROM m{i} LIMIT {CANDIDATES}) s{i}")
-        params += p
+    i = 0
+    for chain in chains:
+        before = []
+        for word, tier in chain:
+            sql, p = base.filter(_condition(*_where(word, tier, places))).query.sql_with_params()
+            ctes.append(f"m{i} AS {materialized} ({sql})")
+            params += p
+            # Read only when the better-placed tiers of the chain were not cut short.
+            short = " AND ".join(
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM m{j} LIMIT {CANDIDATES}) c{i}_{j}) < {CANDIDATES}"
+                for j in before
+            )
+            where = f" WHERE {short}" if short else ""
+            selects.append(f"SELECT {i}, s{i}.* FROM (SELECT * FROM m{i} LIMIT {CANDIDATES}) s{i}{where}")
+            before.append(i)
+            i += 1
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params)
-        for i, pk, title, tokens, doc_type, year in cursor.fetchall():
-            found[wanted[i]].append(pk)
+        for k, pk, title, tokens, doc_type, year in cursor.fetchall():
+            found[wanted[k]].append(pk)
             if pk not in rows:
                 rows[pk] = _Row(pk, title or "", frozenset((tokens or "").split()), doc_type, year)
     return found, rows
@@ -410,6 +424,7 @@ class Ranking:
     def __init__(self, understood: Understood, idf: dict[str, float], found_anywhere: dict[str, int]):
         self.understood = understood
         self.idf = idf
+        self.found_anywhere = found_anywhere
         # Per concept: (factor, [(word, weight × idf, is a part)]) — related words no case holds
         # add nothing but work; of the others, the most specific few.
         self.concepts = []
@@ -433,23 +448,25 @@ class Ranking:
         """The words that bring cases (not the stop words')."""
         return list(dict.fromkeys(w for _, words, stop in self.concepts if not stop for w, _, _ in words))
 
+    def common(self, word: str) -> bool:
+        return self.found_anywhere[word] >= RARITY_CAP
+
     @property
     def words(self) -> list[str]:
         return list(dict.fromkeys(w for _, words, _ in self.concepts for w, _, _ in words))
 
-    def score(self, row: _Row, summary: set, anywhere: set) -> float:
+    def score(self, row: _Row, summary: dict[str, set], anywhere: dict[str, set]) -> float:
         """BM25 in spirit: per concept the best of its words (its parts together), each
-        weight × idf × saturation of where it is; summed; times the document type's factor."""
-        total = 0.0
+        weight × idf × saturation of where it is; summed; times the document type's factor.
+        ``summary``, ``anywhere``: the ids of the cases known to hold each word there."""
+        total, pk, tokens = 0.0, row.pk, row.tokens
         for factor, words, _ in self.concepts:
             alone, parts = [], []
             for word, weight, is_part in words:
-                in_title = word in row.tokens
-                in_summary = (word, row.pk) in summary
-                tf = TITLE * in_title + SUMMARY * in_summary
-                if in_title or in_summary or (word, row.pk) in anywhere:
-                    tf += TEXT
-                (parts if is_part else alone).append(weight * _saturated(tf) if tf else 0.0)
+                values = self.values[(word, weight)]
+                in_title, in_summary = word in tokens, pk in summary[word]
+                held = in_title or in_summary or pk in anywhere[word]
+                (parts if is_part else alone).append(values[in_title, in_summary] if held else 0.0)
             if parts:
                 alone.append(sum(parts))
             total += factor * max(alone)
@@ -457,22 +474,35 @@ class Ranking:
             total += self.phrase[1]
         return total * DOC_TYPE_FACTOR.get(row.doc_type, 0.8)
 
+    @cached_property
+    def values(self) -> dict[tuple[str, float], dict[tuple[bool, bool], float]]:
+        """What a word held somewhere weighs, by (in the title, in the summary)."""
+        return {
+            (word, weight): {
+                (t, s): weight * _saturated(TITLE * t + SUMMARY * s + TEXT)
+                for t in (False, True)
+                for s in (False, True)
+            }
+            for _, words, _ in self.concepts
+            for word, weight, _ in words
+        }
+
 
 def _ranked(queryset, ranking: Ranking, places) -> list[tuple[int, float]]:
     """(id, rank) of the cases of ``queryset`` the tiers found, best first.  When a tier was cut
     short (more cases hold a word than were read), they are at least CANDIDATES."""
     selecting = set(ranking.selecting)
-    # The selecting words' best-placed cases; the others' (stop words) only tell where they are.
-    first = [(w, tier) for w in ranking.words for tier in (HEAD_TIERS if w in selecting else (IN_SUMMARY,))]
-    tiers, rows = _read_tiers(queryset, first, places)
-    complete = {w for w in selecting if all(len(tiers[(w, t)]) < CANDIDATES for t in HEAD_TIERS)}
-    second = [(w, ANYWHERE) for w in ranking.words if w in complete or w not in selecting]
-    more, more_rows = _read_tiers(queryset, second, places)
-    tiers.update(more)
-    rows.update(more_rows)
+    # The selecting words' cases, best-placed first; the other words' (stop words) only tell where
+    # they are, and only for words in fewer than RARITY_CAP cases: a commoner one counts where the
+    # title shows it.
+    chains = [[(w, tier) for tier in (*HEAD_TIERS, ANYWHERE)] for w in ranking.words if w in selecting]
+    chains += [[(w, IN_SUMMARY), (w, ANYWHERE)] for w in ranking.words if w not in selecting and not ranking.common(w)]
+    tiers, rows = _read_tiers(queryset, chains, places)
     found = {pk for (w, _), ids in tiers.items() if w in selecting for pk in ids}
-    summary = {(w, pk) for (w, tier), ids in tiers.items() if tier in (BOTH, IN_SUMMARY) for pk in ids}
-    anywhere = {(w, pk) for (w, _), ids in tiers.items() for pk in ids}
+    summary = {w: set() for w in ranking.words}
+    anywhere = {w: set() for w in ranking.words}
+    for (w, tier), ids in tiers.items():
+        (summary[w] if tier in (BOTH, IN_SUMMARY) else anywhere[w]).update(ids)
     scored = [(ranking.score(rows[pk], summary, anywhere), rows[pk]) for pk in found]
     # Ties: newer first, cases without a year last, then the older id (the lists' own order).
     scored.sort(key=lambda x: (-x[0], x[1].year is None, -(x[1].year or 0), x[1].pk))
