@@ -55,7 +55,7 @@ def no_head(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0024_case_evidence")]
+    dependencies = [("cases", "0025_facet_indexes")]
 
     operations = [
         migrations.AddField(
