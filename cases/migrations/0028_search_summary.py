@@ -55,7 +55,7 @@ def no_head(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0026_key_figures_and_lessons")]
+    dependencies = [("cases", "0027_places")]
 
     operations = [
         migrations.AddField(
