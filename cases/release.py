@@ -501,6 +501,33 @@ class _Sent(File):
                 self.on_close = None
 
 
+def handed_to_server(entry: dict):
+    """An empty response asking the web server in front to send a release file itself, when one
+    is configured to (no worker is held while a large file goes out); None to send it from here.
+
+    ``RELEASE_ACCEL_REDIRECT`` (e.g. ``/protected/releases/``): nginx's ``X-Accel-Redirect`` to that
+    internal location + the file's path in the storage.  ``RELEASE_X_SENDFILE``: ``X-Sendfile`` with
+    the file's path on disk (Apache mod_xsendfile, lighttpd), for a file-system storage only."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    prefix = settings.RELEASE_ACCEL_REDIRECT
+    if prefix:
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(entry["path"])
+        return response
+    if settings.RELEASE_X_SENDFILE:
+        try:
+            path = storage().path(entry["path"])
+        except NotImplementedError:  # an object store: no path a web server could read
+            return None
+        response = HttpResponse()
+        response["X-Sendfile"] = path
+        return response
+    return None
+
+
 def open_file(release: Release, file_name: str, on_close=None):
     """(file, entry) of one of a release's files by its name, or (None, None)."""
     for entry in release.files:

@@ -561,8 +561,12 @@ def data_file(request, name, file_name):
     from .models import Release
 
     release = get_object_or_404(Release, name=name)
-    if not any(entry["path"].rsplit("/", 1)[-1] == file_name for entry in release.files):
+    entry = next((entry for entry in release.files if entry["path"].rsplit("/", 1)[-1] == file_name), None)
+    if entry is None:
         raise Http404("This release has no such file.")
+    handed = releases.handed_to_server(entry)  # nginx or Apache sends it: no worker held, no slot
+    if handed is not None:
+        return _release_file_headers(handed, release, entry, file_name)
     try:
         slot = limits.take("file")
     except limits.Busy:
@@ -572,8 +576,15 @@ def data_file(request, name, file_name):
     except BaseException:
         slot.release()
         raise
-    response = FileResponse(opened, content_type=releases.FORMATS[entry["format"]][2])
+    response = FileResponse(opened)
     response["Content-Length"] = str(entry["size"])
+    return _release_file_headers(response, release, entry, file_name)
+
+
+def _release_file_headers(response, release, entry, file_name):
+    from . import release as releases
+
+    response["Content-Type"] = releases.FORMATS[entry["format"]][2]
     response["Content-Disposition"] = export.content_disposition(
         releases.download_name(release, entry["format"]), file_name
     )

@@ -274,6 +274,11 @@ EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "10"))
 # and how long a sending may hold its slot.  Where a proxy or object storage serves them, raise it.
 FILE_SLOTS = int(os.environ.get("FILE_SLOTS", "2"))
 FILE_SECONDS = int(os.environ.get("FILE_SECONDS", "600"))
+# Or the web server in front sends release files itself (no worker held, no slot): nginx with
+# RELEASE_ACCEL_REDIRECT=/protected/releases/ (an `internal` location aliased to RELEASES_DIR, see the
+# README's deployment section), Apache or lighttpd with RELEASE_X_SENDFILE=true.  Unset: sent by the workers.
+RELEASE_ACCEL_REDIRECT = os.environ.get("RELEASE_ACCEL_REDIRECT", "")
+RELEASE_X_SENDFILE = os.environ.get("RELEASE_X_SENDFILE", "").lower() in ("1", "true", "yes")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TAGGIT_CASE_INSENSITIVE = True

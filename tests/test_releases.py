@@ -304,3 +304,40 @@ def test_the_unfiltered_list_says_its_download_is_the_data_release(seeded, clien
     assert sentence not in client.get("/cases/?province=510000").content.decode()
     assert sentence not in client.get("/cases/?sort=title").content.decode()
     assert "A download of the whole library is the latest data release" in client.get("/en/cases/").content.decode()
+
+
+def test_behind_nginx_a_release_file_is_sent_by_nginx_through_x_accel_redirect(seeded, store, client, settings):
+    from cases import limits
+
+    settings.RELEASE_ACCEL_REDIRECT = "/protected/releases/"
+    settings.FILE_SLOTS = 1
+    limits.take("file")  # every worker's slot taken: nginx sends the file, no worker is held
+    release = releases.build()
+    entry = next(f for f in release.files if f["format"] == "xlsx")
+    name = entry["path"].rsplit("/", 1)[1]
+    response = client.get(f"/data/{release.name}/{name}")
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/protected/releases/{release.name}/{name}"
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].startswith(f'attachment; filename="{name}"; filename*=UTF-8')
+    assert response["X-Data-Release-Current"] == "true"
+    assert "X-Sendfile" not in response
+
+
+def test_behind_apache_a_release_file_is_sent_through_x_sendfile(seeded, store, client, settings):
+    settings.RELEASE_X_SENDFILE = True
+    release = releases.build()
+    entry = next(f for f in release.files if f["format"] == "csv")
+    response = client.get(f"/data/{release.name}/{entry['path'].rsplit('/', 1)[1]}")
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Sendfile"] == str(store / entry["path"])
+    assert response["Content-Type"] == "text/csv; charset=utf-8" and "X-Accel-Redirect" not in response
+
+
+def test_by_default_a_release_file_is_sent_by_the_worker_itself(seeded, store, client):
+    release = releases.build()
+    entry = next(f for f in release.files if f["format"] == "json")
+    response = client.get(f"/data/{release.name}/{entry['path'].rsplit('/', 1)[1]}")
+    assert "X-Accel-Redirect" not in response and "X-Sendfile" not in response
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert b"".join(response.streaming_content) == read(store, release, "json")
