@@ -56,6 +56,11 @@ FORMATS = {
         "乡村公共服务案例库_数据发布_{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
+    "xlsx-codes": (
+        "rural-cases-{name}-codes.xlsx",
+        "乡村公共服务案例库_数据发布_{name}_codes.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
     "json": ("rural-cases-{name}.json", "乡村公共服务案例库_数据发布_{name}.json", "application/json; charset=utf-8"),
     "datapackage": (
         "rural-cases-{name}-datapackage.zip",
@@ -165,7 +170,7 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
     meta = {"release": name, "library_version": version, "built_at": timezone.now().isoformat(timespec="seconds")}
     queryset = CaseFilter(None, queryset=Case.objects.published()).qs
     total = queryset.count()
-    workbook = _Workbook(paths["xlsx"], total)
+    workbooks = [_Workbook(paths["xlsx"], total), _Workbook(paths["xlsx-codes"], total, codes=True)]
     try:
         with (
             open(paths["csv"], "w", encoding="utf-8", newline="") as people_csv,
@@ -193,7 +198,8 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
             json_file.write(', "cases": [')
             for row in export.case_rows(queryset, base=base_url):
                 written.count += 1
-                workbook.add(row)
+                for workbook in workbooks:
+                    workbook.add(row)
                 people.writerow(export.cells(row))
                 codes.writerow(export.cells(row, codes=True))
                 machines.writerow([_plain(row[name]) for name in export.TABULAR_FIELDS])
@@ -208,7 +214,8 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
                 )
                 json_file.write(("," if written.count > 1 else "") + "\n" + json.dumps(row, ensure_ascii=False))
             json_file.write("\n]}\n")
-        workbook.finish_rows()
+        for workbook in workbooks:
+            workbook.finish_rows()
         with open(package / "themes.csv", "w", encoding="utf-8", newline="") as themes_csv:
             writer = csv.writer(themes_csv)
             writer.writerow(["slug", "name", "name_en", "description"])
@@ -227,9 +234,11 @@ def _write_files(work: Path, name: str, version: int, base_url: str) -> Written:
             parts = ("datapackage.json", "cases.csv", "themes.csv", "case_themes.csv", "keywords.csv", "figures.csv")
             for part in parts:
                 archive.write(package / part, part)
-        workbook.wait()
+        for workbook in workbooks:
+            workbook.wait()
     finally:
-        workbook.stop()
+        for workbook in workbooks:
+            workbook.stop()
     return written
 
 
@@ -239,10 +248,10 @@ class _Workbook:
 
     BATCH = 200
 
-    def __init__(self, path: Path, total: int):
+    def __init__(self, path: Path, total: int, codes: bool = False):
         context = multiprocessing.get_context("fork")
         receiving, self.sending = context.Pipe(duplex=False)
-        self.process = context.Process(target=_write_workbook, args=(receiving, self.sending, str(path), total))
+        self.process = context.Process(target=_write_workbook, args=(receiving, self.sending, str(path), total, codes))
         self.process.start()
         receiving.close()
         self.batch: list[dict] = []
@@ -277,14 +286,14 @@ class _Workbook:
         self.sending.close()
 
 
-def _write_workbook(receiving, sending, path: str, total: int) -> None:
+def _write_workbook(receiving, sending, path: str, total: int, codes: bool) -> None:
     sending.close()  # this side only reads: the pipe ends when the builder closes its end, or dies
 
     def rows():
         while (batch := receiving.recv()) is not None:
             yield from batch
 
-    export.xlsx_file(rows(), [], total, out=path)
+    export.xlsx_file(rows(), [], total, codes=codes, out=path)
 
 
 def _plain(value):

@@ -23,7 +23,9 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     path("stats/table.<str:fmt>", views.stats_table, name="stats_table"),
     path("data/", views.data_releases, name="data_releases"),
-    re_path(r"^data/latest/(?P<fmt>csv|csv-codes|xlsx|json|datapackage)$", views.data_latest, name="data_latest"),
+    re_path(
+        r"^data/latest/(?P<fmt>csv|csv-codes|xlsx|xlsx-codes|json|datapackage)$", views.data_latest, name="data_latest"
+    ),
     re_path(r"^data/(?P<name>\d{4}-\d\d-\d\d(?:\.\d+)?)/$", views.data_releases, name="data_release"),
     re_path(r"^data/(?P<name>\d{4}-\d\d-\d\d(?:\.\d+)?)/(?P<file_name>[-\w.]+)$", views.data_file, name="data_file"),
     path("c/<int:pk>/", views.case_short, name="case_short"),

@@ -415,8 +415,8 @@ def case_export(request, fmt):
         response["Content-Disposition"] = export.content_disposition(*export.download_names(described, fmt))
         return response
 
-    # The release holds each format once, the CSV also with field codes (the workbook only for people).
-    in_release = {"csv": "csv-codes" if codes else "csv", "json": "json", "xlsx": None if codes else "xlsx"}[fmt]
+    # The release holds each format with either header (JSON has field codes only).
+    in_release = {"csv": "csv", "json": "json", "xlsx": "xlsx"}[fmt] + ("-codes" if codes and fmt != "json" else "")
     return limits.answer(request, fmt, count, build, in_release if _whole_library(request.GET) else None)
 
 

@@ -39,7 +39,7 @@ def test_a_release_holds_every_published_case_in_every_format(seeded, store):
         state.version,
         str(state.epoch),
     )
-    assert [f["format"] for f in release.files] == ["csv", "csv-codes", "xlsx", "json", "datapackage"]
+    assert [f["format"] for f in release.files] == ["csv", "csv-codes", "xlsx", "xlsx-codes", "json", "datapackage"]
 
     text = read(store, release, "csv").decode("utf-8")
     assert text.startswith("\ufeff")  # for Excel on Chinese Windows
@@ -51,7 +51,13 @@ def test_a_release_holds_every_published_case_in_every_format(seeded, store):
     assert {r[TABULAR_FIELDS.index("status")] for r in codes[1:]} == {"published"}
 
     book = load_workbook(io.BytesIO(read(store, release, "xlsx")), read_only=True)
-    assert sum(1 for _ in book.worksheets[0].iter_rows(values_only=True)) == published + 1
+    sheet = list(book.worksheets[0].iter_rows(values_only=True))
+    assert list(sheet[0]) == [HEADERS[name] for name in TABULAR_FIELDS] and len(sheet) == published + 1
+    assert [str(r[0]) for r in sheet[1:]] == [r[0] for r in rows[1:]]
+    book = load_workbook(io.BytesIO(read(store, release, "xlsx-codes")), read_only=True)
+    sheet = list(book.worksheets[0].iter_rows(values_only=True))
+    assert list(sheet[0]) == TABULAR_FIELDS and [str(r[0]) for r in sheet[1:]] == [r[0] for r in rows[1:]]
+    assert {r[TABULAR_FIELDS.index("status")] for r in sheet[1:]} == {"published"}
 
     data = json.loads(read(store, release, "json"))
     assert len(data["cases"]) == published and list(data["cases"][0]) == JSON_FIELDS
@@ -164,7 +170,7 @@ def test_a_file_is_moved_into_place_and_never_seen_half_written(seeded, store, m
 
     monkeypatch.setattr(releases.os, "replace", replace)
     release = releases.build()
-    assert len(seen) == 6  # five files and the index, each written in a directory of its own, then moved
+    assert len(seen) == 7  # six files and the index, each written in a directory of its own, then moved
     assert all(folder.startswith(".partial-") and not existed and size > 0 for folder, existed, size in seen)
     left = [p.name for p in (store / release.name).iterdir()]
     assert not [name for name in left if name.startswith(".partial-")]
@@ -238,20 +244,19 @@ def test_the_whole_library_is_downloaded_from_the_release_while_it_is_current(se
     names = {f["format"]: f["path"].rsplit("/", 1)[1] for f in release.files}
     stated = f"{release.name}; version=v{state.version}; cases={release.case_count}"
     for path, fmt in (("export.csv", "csv"), ("export.csv?headers=codes", "csv-codes"), ("export.json", "json"),
-                      ("export.xlsx", "xlsx"), ("export.csv?sort=newest", "csv")):  # fmt: skip
+                      ("export.xlsx", "xlsx"), ("export.xlsx?headers=codes", "xlsx-codes"),
+                      ("export.csv?sort=newest", "csv")):  # fmt: skip
         response = client.get(f"/cases/{path}")
         assert response.status_code == 302 and response["Location"] == f"/data/{release.name}/{names[fmt]}"
         assert (response["X-Data-Release"], response["X-Data-Release-Current"]) == (stated, "true")
     sent = client.get(f"/data/{release.name}/{names['csv']}")
     assert (sent["X-Data-Release"], sent["X-Data-Release-Current"]) == (stated, "true")
     b"".join(sent.streaming_content)
-    # Another order, any filter, or a workbook with codes (the release has one for people): built on the fly.
+    # Another order or any filter: built on the fly.
     for params in ("sort=title", "province=510000"):
         response = client.get(f"/cases/export.csv?{params}")
         assert response.status_code == 200 and "X-Data-Release" not in response
         assert int(response["Content-Length"]) == len(b"".join(response.streaming_content))
-    codes = client.get("/cases/export.xlsx?headers=codes")
-    assert codes.status_code == 200 and load_workbook(io.BytesIO(b"".join(codes.streaming_content)))
     # The same cases in the same order as the list's own download.
     text = read(store, release, "csv").decode("utf-8-sig")
     slugs = [row[1] for row in list(csv.reader(io.StringIO(text)))[1:]]
@@ -341,3 +346,29 @@ def test_by_default_a_release_file_is_sent_by_the_worker_itself(seeded, store, c
     assert "X-Accel-Redirect" not in response and "X-Sendfile" not in response
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert b"".join(response.streaming_content) == read(store, release, "json")
+
+
+def test_every_tabular_download_of_the_whole_library_is_served_however_large_word_and_citations_refer_to_it(
+    seeded, store, client, settings
+):
+    settings.EXPORT_LIMITS = {"docx": 2, "xlsx": 2, "cite": 2, "csv": 2, "json": 2}  # the library is larger
+    release = releases.build()
+    names = {f["format"]: f["path"].rsplit("/", 1)[1] for f in release.files}
+    served = {
+        "/cases/export.csv": "csv",
+        "/cases/export.csv?headers=codes": "csv-codes",
+        "/cases/export.json": "json",
+        "/cases/export.json?headers=codes": "json",
+        "/cases/export.xlsx": "xlsx",
+        "/cases/export.xlsx?headers=codes": "xlsx-codes",
+        "/data/latest/datapackage": "datapackage",
+    }
+    for path, fmt in served.items():
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, f"/data/{release.name}/{names[fmt]}"), path
+        file = client.get(response["Location"])
+        assert file.status_code == 200 and int(file["Content-Length"]) == len(b"".join(file.streaming_content))
+    # Word and citations are for reading a few cases: the whole library is refused with the release's link.
+    for path in ("/cases/export.docx", "/cases/cite.bib", "/cases/cite.ris", "/cases/cite.txt"):
+        response = client.get(path)
+        assert response.status_code == 422 and f'href="/data/#release-{release.name}"' in response.content.decode()
