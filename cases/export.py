@@ -3,7 +3,13 @@
 What a person sees in the list is what they download: every export takes the
 list's ``CaseFilter`` and its sort.  CSV and JSON are written row by row, XLSX by
 openpyxl's write-only workbook, each to a temporary file that is sent once whole
-(cases/limits.py: a download is complete or refused, never cut).
+(cases/limits.py: a download is complete or refused, never cut; why not streamed is said there).
+
+A row costs about 100 µs of Python (plain ``values_list`` tuples, never model instances; themes,
+keywords and figures read per 500 cases; controls searched once per row) and about as much
+PostgreSQL time, mostly reading the wide texts: 100,000 cases make a 760 MB CSV in about 20 s on two
+quiet cores, 1.4× what a bare ``COPY`` of the same columns takes.  That is why CSV and JSON need no
+largest list.
 """
 
 from __future__ import annotations

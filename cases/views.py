@@ -456,7 +456,8 @@ def export_fields(request):
     """The data dictionary of every export."""
     fields = [(name, export.HEADERS[name], *export.FIELD_DOCS[name]) for name in export.TABULAR_FIELDS]
     figure_fields = [(name, export.FIGURE_HEADERS[name], *export.FIGURE_DOCS[name]) for name in export.FIGURE_FIELDS]
-    context = {"fields": fields, "figure_fields": figure_fields, "limits": settings.EXPORT_LIMITS}
+    sizes = [(name, limits.limit(fmt)) for fmt, name in limits.FORMAT_NAMES.items()]
+    context = {"fields": fields, "figure_fields": figure_fields, "sizes": sizes, "seconds": settings.EXPORT_SECONDS}
     return render(request, "cases/export_fields.html", context)
 
 

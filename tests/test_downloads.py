@@ -48,8 +48,11 @@ def test_the_data_dictionary_documents_both_headers_and_the_limits(seeded, clien
     html = client.get("/cases/export/fields").content.decode()
     assert "<td>区划代码</td><td><code>region_code</code></td>" in html
     assert "headers=codes" in html
-    assert "Word 最多 500 个案例，Excel 最多 20000 个" in html
-    assert "CSV 与 JSON 最多 20000 个；每个文件先完整生成再发送" in html
+    assert '<li>CSV：不限数量 <span lang="en">any size</span></li>' in html
+    assert '<li>JSON：不限数量 <span lang="en">any size</span></li>' in html
+    assert '<li>Excel：最多 20000 个案例 <span lang="en">up to 20000 cases</span></li>' in html
+    assert "<li>Word：最多 500 个案例" in html and "<li>引文 Citations：最多 2000 个案例" in html
+    assert "生成超过 60 秒的导出不会发送（503）" in html
 
 
 def _names(response) -> tuple[str, str]:
@@ -179,3 +182,42 @@ def test_the_word_compilation_writes_its_filters_in_words(seeded, client):
     response = client.get("/cases/export.docx", {"theme": "elderly-care", "province": "370000"})
     text = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
     assert text[1] == "共 1 个案例。筛选条件：省份：山东省；主题：农村养老服务。"
+
+
+def test_a_filtered_list_of_any_size_downloads_whole_in_csv_and_json(seeded, client):
+    """Beyond the 20,000 cases a workbook holds: CSV and JSON have no largest list (issue 20)."""
+    import json
+
+    from cases.models import Region, Source
+
+    source = Source.objects.create(file_name="large.txt", title="大量案例", sha256="0" * 64, raw_text="x")
+    province = Region.objects.get(code="620000")
+    count = 20_500
+    Case.objects.bulk_create(
+        [
+            Case(
+                slug=f"large-{n}",
+                title=f"大量案例{n}",
+                summary="摘要",
+                body="正文",
+                province=province,
+                region_label="甘肃",
+                year=1990,
+                status=Case.Status.PUBLISHED,
+                source=source,
+                ordinal=n + 1,
+                span_start=0,
+                span_end=2,
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+    response = client.get("/cases/export.csv?year_max=1990&headers=codes")
+    content = body(response)
+    assert response.status_code == 200 and int(response["Content-Length"]) == len(content)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert len(rows) == count + 1 and rows[1][1] == f"large-{count - 1}" and rows[-1][1] == "large-0"
+    data = json.loads(body(client.get("/cases/export.json?year_max=1990")))
+    assert data["meta"]["count"] == len(data["cases"]) == count
+    assert client.get("/cases/export.xlsx?year_max=1990").status_code == 422  # a workbook still has its limit
