@@ -1,13 +1,14 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
-from .models import Case, KeyFigure, Region, Source, Theme
+from .models import Case, KeyFigure, Likeness, Region, Source, Theme
 from .places import CountyKind, MacroRegion, Terrain, province_codes
 
 
@@ -242,6 +243,14 @@ class CaseFilter(django_filters.FilterSet):
             return value
         return "relevance" if self.searching else "newest"
 
+    @cached_property
+    def likeness(self):
+        """How alike each case's place is to mine, for sort=like_mine (None for other orders)."""
+        if self.sort_order != "like_mine":
+            return None
+        data = self.form.cleaned_data
+        return Likeness(data["mine"], data.get("my_terrain") or "")
+
     @property
     def searching(self) -> bool:
         """A query with words in it (not blank, not punctuation only)."""
@@ -264,8 +273,7 @@ class CaseFilter(django_filters.FilterSet):
         if sort == "title":
             return queryset.order_by("title", "pk")
         if sort == "like_mine":
-            data = self.form.cleaned_data
-            return queryset.like_mine(data["mine"], data.get("my_terrain") or "")
+            return queryset.like_mine(self.likeness)
         return queryset.order_by(F("year").desc(nulls_last=True), "-pk")
 
 

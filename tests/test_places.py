@@ -1,5 +1,8 @@
 """Places like mine: county types, macro-regions, distances, terrain, 我的县 and its ordering."""
 
+import csv
+import io
+
 import pytest
 
 from cases.ingest.terrain import terrain_for
@@ -116,6 +119,11 @@ def test_mine_refuses_an_unknown_county_and_a_foreign_next(client, seeded):
     assert response.cookies["mine"].value == ""
 
 
+def body(response) -> str:
+    assert response.status_code == 200
+    return (b"".join(response.streaming_content) if response.streaming else response.content).decode("utf-8-sig")
+
+
 def _titles(response) -> list[str]:
     return [case.title for case in response.context["page"]]
 
@@ -205,3 +213,66 @@ def test_the_home_map_shows_a_provinces_counties_as_dots(client, places):
         'href="/cases/?doc_type=case&amp;province=510000&amp;county=511822">荥经县 <span class="count">1</span>' in html
     )
     assert client.get("/", {"map": "nope"}).context["map_province"] is None
+
+
+@pytest.fixture
+def many(places):
+    """28 cases of the theme over two pages: ``places`` and more at the same places, one of them
+    stated mountainous at my own county, one in a province only and one in no place at all."""
+    theme = places["same"].themes.get()
+    made = dict(places)
+    for n, key in enumerate(["east", "near", "far", "same"] * 5 + ["east"]):
+        base = places[key]
+        made[f"{key}{n}"] = CaseFactory(title=f"{base.title}{n}", province=base.province, prefecture=base.prefecture,
+                                        county=base.county, terrain=base.terrain, year=2010 + n % 7, themes=[theme])  # fmt: skip
+    made["same mountain"] = CaseFactory(title="双流区的山区案例", province=places["same"].province,
+                                        prefecture=places["same"].prefecture, county=places["same"].county,
+                                        terrain="mountain", year=2012, themes=[theme])  # fmt: skip
+    made["province"] = CaseFactory(title="浙江的案例", year=2013, themes=[theme])
+    made["nowhere"] = CaseFactory(title="全国的案例", province=None, region_label="全国", year=2013, themes=[theme])
+    return made
+
+
+@pytest.mark.parametrize("my_terrain", ["", "mountain"])
+def test_each_page_of_places_like_mine_is_the_downloads_and_the_apis_order(client, many, my_terrain):
+    """The list's pages find their cases place by place; the downloads and the API order every
+    case at once: the same order, page by page (28 cases over two pages, levels cut by a page)."""
+    params = {"theme": "places-theme", "sort": "like_mine", "mine": "510116", "my_terrain": my_terrain}
+    pages = [client.get("/cases/", {**params, "page": n}).context["page"] for n in (1, 2)]
+    listed = [case.pk for page in pages for case in page]
+    assert [len(page) for page in pages] == [20, 8]
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/cases/export.csv", {**params, "headers": "codes"})))))
+    assert listed == [int(row["id"]) for row in rows]
+    api = [client.get("/api/cases/", {**params, "page": n}).json()["results"] for n in (1, 2)]
+    assert listed == [case["id"] for page in api for case in page]
+    counties = dict(Case.objects.filter(pk__in=listed).values_list("pk", "county"))
+    if my_terrain:
+        assert listed[0] == many["same mountain"].pk  # 6 points: the only one with my terrain too
+    else:
+        assert [counties[pk] for pk in listed[:7]] == ["510116"] * 7  # my own county's seven first
+    assert listed[-2:] == [many["nowhere"].pk, many["province"].pk]  # no points (浙江 is not west), same year
+
+
+def test_figure_filters_with_places_like_mine(client, places):
+    """Has key figures and an investment range narrow the list; the order stays places like mine."""
+    from cases.models import KeyFigure
+    from tests.factories import KeyFigureFactory
+
+    for key, amount in (("same", 500), ("near", 80), ("far", 300)):
+        KeyFigureFactory(case=places[key], kind=KeyFigure.Kind.INVESTMENT, indicator="总投资", value=amount * 10000,
+                         unit="元")  # fmt: skip
+    KeyFigureFactory(case=places["east"])  # a figure, no investment
+    params = {"theme": "places-theme", "sort": "like_mine", "mine": "510116", "my_terrain": "mountain"}
+    assert _titles(client.get("/cases/", {**params, "has_figures": "yes"})) == [
+        "荥经县的案例", "双流区的案例", "富蕴县的案例", "西湖区的案例"
+    ]  # fmt: skip
+    assert _titles(client.get("/cases/", {**params, "investment_min": "100"})) == ["双流区的案例", "富蕴县的案例"]
+    assert _titles(client.get("/cases/", {**params, "investment_max": "400"})) == ["荥经县的案例", "富蕴县的案例"]
+    assert _titles(client.get("/cases/", {**params, "investment_min": "50", "investment_max": "400"})) == [
+        "荥经县的案例", "富蕴县的案例"
+    ]  # fmt: skip
+    del params["my_terrain"]
+    assert _titles(client.get("/cases/", {**params, "investment_min": "50"})) == [
+        "双流区的案例", "荥经县的案例", "富蕴县的案例"
+    ]  # fmt: skip
+    assert _titles(client.get("/cases/", {**params, "investment_min": "600"})) == []
