@@ -7,8 +7,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from cases.compare import first_sentences, parse_ids
-from cases.models import Case, Region
-from tests.factories import CaseFactory
+from cases.models import Case, KeyFigure, Region
+from tests.factories import CaseFactory, KeyFigureFactory
 
 
 def test_ids_are_read_in_order_once_each():
@@ -37,6 +37,34 @@ def two(seeded):
     return first, second
 
 
+@pytest.fixture
+def detailed(two):
+    """The first of ``two`` with its key figures, money and lessons; the second with none of them."""
+    first, second = two
+    KeyFigureFactory(case=first, indicator="卫生厕所普及率", value=95, unit="%", baseline=62, year_from=2018,
+                     year_to=2021, quote="卫生厕所普及率从62%提高到95%")  # fmt: skip
+    KeyFigureFactory(case=first, indicator="惠及群众", value=32000, unit="人", confirmed=False)
+    KeyFigureFactory(case=first, kind=KeyFigure.Kind.INVESTMENT, indicator="总投资", value=3000000, unit="元")
+    KeyFigureFactory(case=first, kind=KeyFigure.Kind.FUNDING, indicator="县级财政", value=None, unit="")
+    KeyFigureFactory(case=first, kind=KeyFigure.Kind.RUNNING_COST, indicator="年运行费用", value=200000, unit="元",
+                     confirmed=False)  # fmt: skip
+    Case.objects.filter(pk=first.pk).update(
+        conditions="适用于村庄分散的山区县。", problems="村医年龄偏大。", lessons="巡诊要固定日子。"
+    )
+    return first, second
+
+
+# The rows of ``detailed`` that its second case leaves blank: the page, the spreadsheet and the Word table.
+DETAILED_ROWS = [
+    ["关键数据", "卫生厕所普及率 95%（基线 62%）（2018–2021）\n惠及群众 3.2万人［自动提取］", "原文未写明"],
+    ["投资与资金", "总投资 300万元\n资金来源：县级财政\n运行费用：年运行费用 20万元［自动提取］", "原文未写明"],
+    ["适用条件", "适用于村庄分散的山区县。", "原文未写明"],
+    ["存在问题", "村医年龄偏大。", "原文未写明"],
+    ["经验启示", "巡诊要固定日子。", "原文未写明"],
+]
+DETAILED_LABELS = [label for label, *_ in DETAILED_ROWS]
+
+
 def test_two_cases_side_by_side(client, two):
     first, second = two
     response = client.get("/compare/", {"ids": f"{first.pk},{second.pk}"})
@@ -56,6 +84,18 @@ def test_two_cases_side_by_side(client, two):
     html = response.content.decode()
     assert f'href="/compare/export.xlsx?ids={first.pk},{second.pk}"' in html
     assert '<th scope="row" class="row-label">成效</th><td>覆盖全县128个行政村。</td>' in html
+
+
+def test_figures_money_and_lessons_side_by_side(client, detailed):
+    first, second = detailed
+    response = client.get("/compare/", {"ids": f"{first.pk},{second.pk}"})
+    rows = dict(response.context["rows"])
+    assert [[label, *rows[label]] for label in DETAILED_LABELS] == DETAILED_ROWS
+    html = response.content.decode()
+    assert (
+        '<th scope="row" class="row-label">投资与资金</th><td>总投资 300万元<br>资金来源：县级财政<br>'
+        "运行费用：年运行费用 20万元［自动提取］</td><td>原文未写明</td>" in html
+    )
 
 
 def test_a_text_without_sections_is_compared_by_its_whole_text(client, seeded):
@@ -96,6 +136,17 @@ def test_the_comparison_downloads_as_a_spreadsheet(client, two):
     assert values[0] == ["对比项", "荥经县巡回医疗", "浙江的积分制治理"]
     assert ["地形", "山区", "原文未写明"] in values
     assert values[-1][0] == "链接" and values[-1][1].endswith(f"/c/{first.pk}/")
+
+
+def test_the_downloads_carry_the_figures_money_and_lessons(client, detailed):
+    first, second = detailed
+    ids = {"ids": f"{first.pk},{second.pk}"}
+    sheet = load_workbook(io.BytesIO(client.get("/compare/export.xlsx", ids).content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row for row in values if row[0] in DETAILED_LABELS] == DETAILED_ROWS
+    table = Document(io.BytesIO(client.get("/compare/export.docx", ids).content)).tables[0]
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert [row for row in cells if row[0] in DETAILED_LABELS] == DETAILED_ROWS
 
 
 def test_the_comparison_downloads_as_a_word_table(client, two):
