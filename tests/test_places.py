@@ -62,17 +62,33 @@ def test_the_gazetteer_knows_each_countys_type_and_most_coordinates():
 @pytest.mark.parametrize(
     "title, body, terrain",
     [
-        ("守护山区群众健康", "村医驻村，定期巡诊。", "mountain"),
+        # Stated of the place itself: what it is, where it lies, a saying.
         ("办好小规模学校", "云和是典型的山区县，农村学校规模小。", "mountain"),
-        ("打造海岛健康驿站", "医生定期上岛坐诊，悬水小岛群众在家门口看病。", "island"),
+        ("医共体建设", "作为山区县，医疗资源薄弱。", "mountain"),
+        ("大县养老", "该县是山区农业大县。", "mountain"),
+        ("移动医院", "县域地处武陵山区腹地，群众看病难。", "mountain"),
+        ("小县大养老", "该县八山一水一分田，村庄分散。", "mountain"),
+        ("就近办事", "北京市怀柔区立足山区农村实际，梳理代办清单。", "mountain"),
+        ("海岛健康服务", "全区共有一百多个岛屿，其中有人居住的四十余个。", "island"),
         ("牧区流动服务", "该旗是纯牧业旗，牧民居住分散。", "pastoral"),
         ("农村供水", "该县位于黄泛平原，地下水苦咸。", "plain"),
+        ("平原农区", "这里是一个平原地区。", "plain"),
         ("丘陵地区的互助养老", "全县属丘陵地带。", "hills"),
         ("高原上的卫生院", "地处青藏高原东缘。", "plateau"),
+        # A terrain stated, others only mentioned: the stated one.
+        ("互助养老", "该县地处平原，近年来借鉴山区经验，发动山区群众结对互助。", "plain"),
+        # Only mentioned: whom a measure serves, what others did, a policy's scope, a condition.
+        ("守护山区群众健康", "村医驻村，定期巡诊。", ""),
+        ("打造海岛健康驿站", "医生定期上岛坐诊，悬水小岛群众在家门口看病。", ""),
+        ("数字乡村", "县里组织干部赴外地学习，借鉴山区县发展经验。", ""),
+        ("便民服务", "这是山区群众最盼望的事，也是平原地区群众的期盼。", ""),
+        ("易地搬迁", "从深山里搬出来的群众住进了新社区。", ""),
+        ("村级互助", "适用于村集体有一定收入的山区县。", ""),
+        ("城乡供水", "统筹山区和平原地区的供水工程。", ""),
+        # Not a terrain at all.
         ("人居环境整治", "在农村牧区人居环境整治中统筹推进。", ""),  # Inner Mongolia's word for countryside
         ("宝山区教育一体化", "宝山区现有小学6所。", ""),  # a district's name, not a terrain
         ("平原县美丽河湖", "平原县实施河道综合治理。", ""),
-        ("城乡供水", "统筹山区和平原地区的供水工程。", ""),  # two terrains: an editor decides
         ("积分制治理", "村民参与积分兑换。", ""),
     ],
 )
@@ -84,9 +100,20 @@ def test_terrain_is_read_only_where_the_text_states_one(title, body, terrain, gz
         assert evidence.startswith("原文 ‘")
 
 
-def test_two_terrains_leave_evidence_for_an_editor(gz):
-    found, evidence = terrain_for("供水", "统筹山区和平原地区的供水工程。", [])
-    assert (found, evidence) == ("", "原文提到多种地形（山区、平原），未设定，请编辑核实")
+def test_what_is_not_stated_leaves_evidence_for_an_editor(gz):
+    assert terrain_for("供水", "甲县是山区县，乙县地处平原。") == (
+        "",
+        "原文写明多种地形（山区、平原），未设定，请编辑核实",
+    )
+    assert terrain_for("供水", "统筹山区和平原地区的供水工程。") == (
+        "",
+        "原文提到山区、平原（‘供水 统筹山区和平原地区的供水’），但未写明本地的地形，未设定，请编辑核实",
+    )
+    assert terrain_for("养老", "该县借鉴山区经验。") == (
+        "",
+        "原文提到山区（‘养老 该县借鉴山区经验。’），但未写明本地的地形，未设定，请编辑核实",
+    )
+    assert terrain_for("养老", "村民互助。") == ("", "")
 
 
 def test_seeds_get_terrain_with_evidence_where_stated(seeded):
@@ -94,6 +121,11 @@ def test_seeds_get_terrain_with_evidence_where_stated(seeded):
     assert jingning.terrain == "mountain"
     assert jingning.evidence["terrain"] == "原文 ‘校。景宁是典型的山区县城，据2006’"
     assert ("地形", jingning.evidence["terrain"]) in jingning.evidence_labels()
+    mingshan = Case.objects.get(county__name="名山区")  # mountains named only as where such work is hard
+    assert (mingshan.terrain, mingshan.evidence["terrain"]) == (
+        "",
+        "原文提到山区（‘分散、交通不便的山区来说，更是难中之’），但未写明本地的地形，未设定，请编辑核实",
+    )
 
 
 # ---- 我的县 ----------------------------------------------------------------------------------
@@ -276,3 +308,32 @@ def test_figure_filters_with_places_like_mine(client, places):
         "双流区的案例", "荥经县的案例", "富蕴县的案例"
     ]  # fmt: skip
     assert _titles(client.get("/cases/", {**params, "investment_min": "600"})) == []
+
+
+@pytest.mark.parametrize(
+    "params, titles",
+    [
+        ({"county_kind": "district"}, ["双流区的案例", "西湖区的案例"]),
+        ({"macro_region": "west"}, ["双流区的案例", "富蕴县的案例", "荥经县的案例"]),
+        ({"terrain": "mountain"}, ["富蕴县的案例", "荥经县的案例"]),
+        ({"macro_region": "west", "county_kind": "county", "terrain": "mountain"}, ["富蕴县的案例", "荥经县的案例"]),
+        ({"macro_region": "east", "county_kind": "county"}, []),
+    ],
+)
+def test_the_place_filters_agree_in_the_list_its_facets_the_csv_and_the_api(client, places, params, titles):
+    """One FilterSet: the list, its facet counts, the CSV download and the API hold the same cases."""
+    params = {"theme": "places-theme", **params}
+    response = client.get("/cases/", params)
+    assert sorted(_titles(response)) == titles
+    province_facet = next(facet for facet in response.context["facets"] if facet.name == "province")
+    assert sum(value.count for value in province_facet.values) == len(titles)
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/cases/export.csv", {**params, "headers": "codes"})))))
+    assert sorted(row["title"] for row in rows) == titles
+    for name in ("county_kind", "macro_region", "terrain"):  # the CSV's own columns say why each case is there
+        if name in params:
+            assert {row[name] for row in rows} == ({params[name]} if titles else set())
+    api = client.get("/api/cases/", params).json()
+    assert (api["count"], sorted(case["title"] for case in api["results"])) == (len(titles), titles)
+    facets = client.get("/api/facets/", params).json()
+    provinces = next(facet for facet in facets if facet["name"] == "province")["values"]
+    assert sum(value["count"] for value in provinces) == len(titles)
