@@ -18,7 +18,9 @@ Every list download (CSV, JSON, Excel, Word, citations) is answered by ``answer(
   stopped and answered 503.
 * **Nothing is ever cut.**  A file is built whole (to a temporary file, in constant memory)
   before its first byte is sent, then sent with its ``Content-Length``: a client gets a
-  complete file or an error status, never a truncated download that looks complete.
+  complete file or an error status, never a truncated download that looks complete.  Its slot
+  is held until the file is sent (``Slot.send``): a worker sending a large file to a slow client
+  is as unavailable to readers as one building it.
 * After a build, the worker hands its freed memory back to the system (``malloc_trim``).
 
 **Why built whole, not streamed.**  A streamed CSV (``StreamingHttpResponse``) would start at once and
@@ -45,6 +47,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files import File
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -87,11 +90,16 @@ def answer(request, fmt: str, count: int, build: Callable, release_format: str |
     except Busy:
         return busy_response(request)
     try:
-        return build(slot)
+        response = build(slot)
     except TooLong:
-        return too_long_response(request)
-    finally:
         slot.release()
+        return too_long_response(request)
+    except BaseException:
+        slot.release()
+        raise
+    if not slot.sending:
+        slot.release()
+    return response
 
 
 class Slot:
@@ -100,7 +108,7 @@ class Slot:
     def __init__(self, pk: int, holder: str, seconds: float):
         self.pk, self.holder = pk, holder
         self.deadline = time.monotonic() + seconds
-        self.released = False
+        self.released = self.sending = False
 
     def rows(self, rows: Iterable) -> Iterator:
         """The rows, until the deadline (then TooLong)."""
@@ -109,12 +117,34 @@ class Slot:
                 raise TooLong(f"export ran past {settings.EXPORT_SECONDS} s")
             yield row
 
+    def send(self, file) -> Held:
+        """The built ``file``, holding this slot until it is sent (or the client is gone): a worker
+        sending 700 MB to a slow client is a worker no reader gets, so sending counts as exporting."""
+        self.sending = True
+        return Held(file, on_close=self.release)
+
     def release(self) -> None:
         if self.released:
             return
         self.released = True
         ExportSlot.objects.filter(pk=self.pk, holder=self.holder).update(holder="", until=None)
         give_memory_back()
+
+
+class Held(File):
+    """A file being sent; ``on_close`` runs once when it is closed (sent, or the client gone)."""
+
+    def __init__(self, file, on_close):
+        super().__init__(file, getattr(file, "name", None))
+        self.on_close = on_close
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            if self.on_close is not None:
+                self.on_close()
+                self.on_close = None
 
 
 # Pools of slots: exports built while the reader waits, and release files sent through a worker

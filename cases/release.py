@@ -37,7 +37,7 @@ from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import export
+from . import export, limits
 from .filters import CaseFilter
 from .models import Case, LibraryState, Release, Theme
 
@@ -494,22 +494,6 @@ def prune(keep: int) -> list[str]:
     return gone
 
 
-class _Sent(File):
-    """A release file being sent; ``on_close`` runs once it is closed (sent, or the client gone)."""
-
-    def __init__(self, opened: File, on_close):
-        super().__init__(opened.file, opened.name)
-        self.on_close = on_close
-
-    def close(self):
-        try:
-            super().close()
-        finally:
-            if self.on_close is not None:
-                self.on_close()
-                self.on_close = None
-
-
 def handed_to_server(entry: dict):
     """An empty response asking the web server in front to send a release file itself, when one
     is configured to (no worker is held while a large file goes out); None to send it from here.
@@ -541,7 +525,7 @@ def open_file(release: Release, file_name: str, on_close=None):
     """(file, entry) of one of a release's files by its name, or (None, None)."""
     for entry in release.files:
         if entry["path"].rsplit("/", 1)[-1] == file_name:
-            return _Sent(storage().open(entry["path"], "rb"), on_close), entry
+            return limits.Held(storage().open(entry["path"], "rb"), on_close), entry
     return None, None
 
 

@@ -409,7 +409,7 @@ def case_export(request, fmt):
             built = export.built(export.csv_stream(rows, codes))
         else:
             built = export.built(export.json_stream(rows, used, count, described))
-        response = FileResponse(built, content_type=DOWNLOAD_TYPES[fmt])
+        response = FileResponse(slot.send(built), content_type=DOWNLOAD_TYPES[fmt])
         response["Content-Disposition"] = export.content_disposition(*export.download_names(described, fmt))
         return response
 
@@ -429,7 +429,7 @@ def figures_export(request):
     def build(slot):
         rows = slot.rows(export.figure_rows(queryset))
         response = FileResponse(
-            export.built(export.figures_csv_stream(rows, codes)), content_type=DOWNLOAD_TYPES["csv"]
+            slot.send(export.built(export.figures_csv_stream(rows, codes))), content_type=DOWNLOAD_TYPES["csv"]
         )
         name, fallback = export.download_names(described, "csv")
         response["Content-Disposition"] = export.content_disposition(

@@ -103,7 +103,8 @@ def test_a_list_beyond_its_formats_limit_is_refused_with_a_link_to_the_release(s
     Release.objects.create(name="2026-11-30", library_version=7, case_count=45)
     settings.EXPORT_LIMITS = {**settings.EXPORT_LIMITS, setting: 2}
     path = f"/cases/cite.{fmt}" if fmt == "bib" else f"/cases/export.{fmt}"
-    assert client.get(path, {"province": "640000"}).status_code == 200  # two cases: within
+    within = client.get(path, {"province": "640000"})  # two cases
+    assert within.status_code == 200 and body(within)
     response = client.get(path, {"province": "510000"})
     html = response.content.decode()
     assert response.status_code == 422
@@ -120,6 +121,22 @@ def test_a_download_is_built_whole_and_sent_with_its_length(seeded, client):
         content = body(response)
         assert response.status_code == 200 and int(response["Content-Length"]) == len(content) > 0
     assert not ExportSlot.objects.exclude(holder="").exists()  # each slot freed once its file was built
+
+
+def test_a_built_file_holds_its_slot_until_it_is_sent(seeded, client, settings):
+    """A worker sending a large file to a slow client is as busy as one building it."""
+    settings.EXPORT_SLOTS = 1
+    sending = client.get("/cases/export.csv?province=510000")  # built; its first byte not yet read
+    assert sending.status_code == 200
+    assert client.get("/cases/export.json?province=640000").status_code == 429
+    assert client.get("/cases/figures.csv?province=640000").status_code == 429
+    content = body(sending)  # sent: the slot is free again
+    assert len(content) == int(sending["Content-Length"])
+    assert not ExportSlot.objects.exclude(holder="").exists()
+    then = client.get("/cases/export.json?province=640000")
+    assert then.status_code == 200 and body(then)
+    word = client.get("/cases/export.docx?province=640000")  # built in memory, sent at once
+    assert word.status_code == 200 and not ExportSlot.objects.exclude(holder="").exists()
 
 
 def test_a_third_export_waits_while_two_are_running(seeded, client, two_slots):
