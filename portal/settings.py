@@ -269,7 +269,10 @@ EXPORT_FROM_RELEASE = os.environ.get("EXPORT_FROM_RELEASE", "true").lower() not 
 # EXPORT_SECONDS bounds what a loaded machine cannot finish (cases/limits.py).
 EXPORT_LIMITS = {"docx": 500, "xlsx": 20_000, "cite": 2_000, "csv": None, "json": None}
 EXPORT_LIMITS.update(json.loads(os.environ.get("EXPORT_LIMITS", "") or "{}"))
-EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS", "2"))
+# One build per two cores: a build keeps about one core busy (its rows in Python, then PostgreSQL reading
+# the texts), and two at once on two cores left readers queued for seconds (bench/README.md, exports).
+# The slots are shared by every server on the database: with several, set it for the whole site.
+EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS") or max(1, (os.cpu_count() or 2) // 2))
 EXPORT_SECONDS = int(os.environ.get("EXPORT_SECONDS", "60"))
 EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "10"))
 # Release files sent at once by the workers (sendfile: little CPU, but a worker each while sending),

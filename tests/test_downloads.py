@@ -3,6 +3,7 @@ cap, Chinese headers or codes, filters in words, file names that say what was fi
 
 import csv
 import io
+import os
 from datetime import timedelta
 from urllib.parse import unquote
 
@@ -67,6 +68,7 @@ def test_file_names_say_what_was_filtered_and_when(seeded, client):
     response = client.get("/cases/export.xlsx?province=370000&theme=elderly-care")
     assert _names(response) == (f"乡村公共服务案例_山东省_农村养老服务_{day}.xlsx", f"rural-cases_{day}.xlsx")
     assert response["Content-Disposition"].startswith('attachment; filename="rural-cases_')
+    body(response)  # read to its end, as a browser does: its export slot is free again
 
     response = client.get("/cases/export.csv?doc_type=news&year_min=2021&sort=title")
     assert _names(response)[0] == f"乡村公共服务案例_新闻_2021年及以后_{day}.csv"
@@ -177,14 +179,13 @@ def test_a_slot_whose_worker_died_frees_itself_after_its_lease(seeded, two_slots
     assert limits.take().pk == dead.pk
 
 
-def test_no_export_runs_past_its_time(seeded, client, settings):
-    import glob
+def test_no_export_runs_past_its_time(seeded, client, settings, monkeypatch, tmp_path):
     import tempfile
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # a folder of its own: /tmp is shared with other runs
     settings.EXPORT_SECONDS = -1  # already past
-    temporary = set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*"))
     response = client.get("/cases/export.xlsx")
-    assert set(glob.glob(f"{tempfile.gettempdir()}/openpyxl.*")) <= temporary  # the unfinished sheet is gone
+    assert not list(tmp_path.glob("openpyxl.*"))  # the unfinished sheet is gone
     assert response.status_code == 503
     assert "导出超时" in response.content.decode()
     for fmt in ("csv", "json"):  # refused before any byte is sent: never a cut download
@@ -238,3 +239,19 @@ def test_a_filtered_list_of_any_size_downloads_whole_in_csv_and_json(seeded, cli
     data = json.loads(body(client.get("/cases/export.json?year_max=1990")))
     assert data["meta"]["count"] == len(data["cases"]) == count
     assert client.get("/cases/export.xlsx?year_max=1990").status_code == 422  # a workbook still has its limit
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"), [({}, max(1, (os.cpu_count() or 2) // 2)), ({"EXPORT_SLOTS": "3"}, 3)]
+)
+def test_one_export_slot_per_two_cores_unless_configured(environ, expected):
+    """Two builds at once on two cores left readers queued for seconds (bench/README.md): one per two cores."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "EXPORT_SLOTS"} | environ
+    out = subprocess.run(
+        [sys.executable, "-c", "import portal.settings as s; print(s.EXPORT_SLOTS)"],
+        env=env, capture_output=True, text=True, check=True, cwd=os.path.dirname(os.path.dirname(__file__)),
+    )  # fmt: skip
+    assert out.stdout.strip() == str(expected)

@@ -289,7 +289,7 @@ def test_release_files_are_sent_a_few_at_once(seeded, store, client, settings):
     from cases import limits
     from cases.models import ExportSlot
 
-    settings.FILE_SLOTS = 1
+    settings.FILE_SLOTS, settings.EXPORT_SLOTS = 1, 2
     release = releases.build()
     name = release.files[0]["path"].rsplit("/", 1)[1]
     sending = client.get(f"/data/{release.name}/{name}")
