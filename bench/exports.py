@@ -43,6 +43,11 @@ BUILD_RELEASE = os.environ.get("EXPORT_BUILD_RELEASE", "1") == "1"
 CACHE_URL = os.environ.get("EXPORT_CACHE_URL", "redis://127.0.0.1:6379/6")
 RELEASES_DIR = Path(os.environ.get("EXPORT_RELEASES_DIR", bench.ROOT / "bench" / ".releases"))
 P95_LIMIT_MS, RSS_LIMIT_MB = 1000, 300
+# EXPORT_MIX=whole (the issue's scenario): every format of the whole library, mostly the release's files.
+# EXPORT_MIX=built: lists that are built on the fly (another order of the whole library in CSV and JSON,
+# 100,000 rows each; a province's workbook; a small Word compilation), to see what builds cost readers.
+MIX = os.environ.get("EXPORT_MIX", "whole")
+RESULTS_NAME = os.environ.get("EXPORT_RESULTS_NAME", "exports")
 
 # Every export format of the whole library (no filter) that the pages offer: the list's own downloads,
 # with field codes too (the data dictionary's ?headers=codes), Word, and the three citation styles.
@@ -57,6 +62,14 @@ EXPORTS = [
     "/cases/cite.ris",
     "/cases/cite.txt",
 ]
+BUILT = [
+    "/cases/export.csv?sort=title",
+    "/cases/export.json?sort=title&headers=codes",
+    "/cases/export.xlsx?province=370000",
+    "/cases/export.docx?province=640000&theme=elderly-care",
+]
+if MIX == "built":
+    EXPORTS = BUILT
 
 
 class Outcomes:
@@ -231,7 +244,8 @@ def main() -> int:
     # Static files by their plain names: this measures exports and pages, not the static manifest.
     static = "django.contrib.staticfiles.storage.StaticFilesStorage"
     environ = bench.env(CACHE_URL=CACHE_URL, RELEASES_DIR=str(RELEASES_DIR), STATICFILES_BACKEND=static)
-    result: dict = {"clients": CLIENTS, "readers": READERS, "seconds": SECONDS, "cpu_cores": os.cpu_count()}
+    result: dict = {"clients": CLIENTS, "readers": READERS, "seconds": SECONDS, "cpu_cores": os.cpu_count(),
+                    "mix": MIX, "export_slots": int(environ.get("EXPORT_SLOTS") or max(1, (os.cpu_count() or 2) // 2))}  # fmt: skip
     if BUILD_RELEASE:
         bench.log("building the release …")
         result["release_build"] = build_release(environ)
@@ -282,14 +296,16 @@ def main() -> int:
     threads = [threading.Thread(target=exporter, args=(base, outcomes, deadline, i)) for i in range(CLIENTS)]
     threads += [threading.Thread(target=reader, args=(base, slugs, stats, deadline, i)) for i in range(READERS)]
     threads.append(threading.Thread(target=release_checker, args=(base, release["files"], files, deadline)))
-    cpu_before = load.cpu_seconds(server.process.pid)
+    cpu_before, machine_before = load.cpu_seconds(server.process.pid), load.machine_ticks()
+    result["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
     try:
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         elapsed = time.monotonic() - started
-        cpu_after = load.cpu_seconds(server.process.pid)
+        cpu_after, machine_after = load.cpu_seconds(server.process.pid), load.machine_ticks()
+        result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         time.sleep(5)  # then: how much memory the workers kept
         workers = bench.worker_pids(server.process.pid)
         after_rss = {pid: bench.current_rss_mb(pid) for pid in workers}
@@ -297,9 +313,15 @@ def main() -> int:
     finally:
         stop.set()
         server.stop()
-    served = 0
+    served, in_worker, reader_requests = 0, [], 0
     for line in access_log.read_text(encoding="utf-8", errors="replace").splitlines():
-        served += not line.split(" ")[2].startswith("/robots.txt")
+        ms, method, rest = line.split(" ", 2)
+        path = rest.rsplit(" ", 1)[0]
+        served += not path.startswith("/robots.txt")
+        kind = "" if path.startswith(("/cases/cite.", "/cases/export", "/data/")) else load.kind_of(method, path)
+        if kind in ("home", "list", "search", "search + province", "case", "api"):
+            in_worker.append((0.0, kind, int(ms)))
+            reader_requests += 1
     shutil.rmtree(access_log.parent, ignore_errors=True)
 
     readers = load.per_kind(stats.timeline)
@@ -314,6 +336,9 @@ def main() -> int:
         export_mb={p: round(v / 1e6, 1) for p, v in outcomes.bytes.items()},
         release_downloads=files.by_path,
         reader_pages=readers,
+        reader_pages_in_worker=load.per_kind(in_worker),
+        reader_requests=reader_requests,
+        machine_busy=round((machine_after[0] - machine_before[0]) / max(1, machine_after[1] - machine_before[1]), 2),
         requests_served=served,
         cpu_seconds=cpu,
         cpu_ms_per_request={k: round(v * 1000 / max(served, 1), 1) for k, v in cpu.items()},
@@ -332,8 +357,8 @@ def main() -> int:
     result["ok"] = ok
     table = markdown(result)
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
-    (bench.RESULTS / "exports.md").write_text(table, encoding="utf-8")
-    (bench.RESULTS / "exports.json").write_text(
+    (bench.RESULTS / f"{RESULTS_NAME}.md").write_text(table, encoding="utf-8")
+    (bench.RESULTS / f"{RESULTS_NAME}.json").write_text(
         json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     print(table)
@@ -342,13 +367,19 @@ def main() -> int:
 
 def markdown(r: dict) -> str:
     lines = [
-        f"Exports under load: {r['clients']} export clients over every format of the whole library and "
+        f"Exports under load: {r['clients']} export clients over "
+        + ("every format of the whole library" if r.get("mix", "whole") == "whole" else "lists built on the fly")
+        + f" and "
         f"{r['readers']} readers for {r['seconds']} s, plus one client downloading every release file "
         f"({r['cpu_cores']} cores, shared) — {r['errors']} errors; {r['requests_served']} requests served; "
         f"CPU gunicorn {r['cpu_seconds'].get('gunicorn')} s + PostgreSQL {r['cpu_seconds'].get('postgres')} s, i.e. "
         f"{r['cpu_ms_per_request'].get('gunicorn')} + {r['cpu_ms_per_request'].get('postgres')} ms a request; "
         f"workers' largest RSS {r['worker_max_rss_mb']} MB ({r['worker_rss_after_mb']} MB 5 s after); "
         f"{'PASS' if r['ok'] else 'FAIL'}.",
+        "",
+        f"Mix: {r['mix']}; EXPORT_SLOTS={r['export_slots']}; load average before {r['load_average_before']}, "
+        f"after {r['load_average_after']}; the machine's CPU busy {round(100 * r['machine_busy'])} % of the run "
+        f"(every tenant); {r['reader_requests']} reader requests.",
         "",
     ]
     if "release_build" in r:
@@ -373,6 +404,12 @@ def markdown(r: dict) -> str:
     for path, counts in sorted(r["release_downloads"].items()):
         lines.append(f"| `{path}` | {counts.get('200', 0)} | {counts.get('429', 0)} | {counts.get('error', 0)} |")
     lines += ["", "Readers (client-side, ms):", "", *load.markdown(r["reader_pages"])]
+    lines += [
+        "",
+        "Readers (in the worker, as gunicorn timed them, ms):",
+        "",
+        *load.markdown(r["reader_pages_in_worker"]),
+    ]
     if r["first_errors"]:
         lines += ["", "First errors:", "", *(f"* {e}" for e in r["first_errors"])]
     return "\n".join(lines) + "\n"
