@@ -24,11 +24,12 @@ Every list download (CSV, JSON, Excel, Word, citations) is answered by ``answer(
 * After a build, the worker hands its freed memory back to the system (``malloc_trim``).
 
 **Why built whole, not streamed.**  A streamed CSV (``StreamingHttpResponse``) would start at once and
-need no temporary file, but it holds its slot and its worker for as long as the slowest client reads
-(a 760 MB file at 1 MB/s: 13 minutes), and a stream stopped by the time bound can only be cut —
-an error the client sees only if it checks HTTP/1.1's chunked framing.  Built whole, a slot is held
-for the build alone (the file then goes out by ``sendfile``, or into the proxy's buffer), the time
-bound answers a clean 503 before any byte, and ``Content-Length`` lets every client check the file.
+need no temporary file, but its build would run at the pace of the slowest client (a 760 MB file at
+1 MB/s: 13 minutes of a slot, a worker and a database snapshot), and a stream stopped by the time
+bound can only be cut — an error the client sees only if it checks HTTP/1.1's chunked framing.
+Built whole, the build runs at full speed, the time bound answers a clean 503 before any byte,
+``Content-Length`` lets every client check the file, and the sending is a ``sendfile`` that a
+buffering proxy (nginx) takes at disk speed.
 The price is a first byte after the build and a temporary file on disk (up to ~8 KB a case): CSV of
 100,000 cases is built in about 20 s on two quiet cores (≈100 µs of Python and as much PostgreSQL
 time a case, 1.4× a bare COPY; bench/results), so a list of any size fits EXPORT_SECONDS unless the
