@@ -178,14 +178,6 @@ class Figure:
     year_from: int | None = None
     year_to: int | None = None
 
-    @property
-    def years(self) -> str:
-        if self.year_from and self.year_to and self.year_from != self.year_to:
-            return f"{self.year_from}–{self.year_to}"
-        if self.year_from and not self.year_to:
-            return f"{self.year_from}–"
-        return str(self.year_to or self.year_from or "")
-
 
 def chinese_number(text: str) -> Decimal | None:
     """三千二百 → 3200, 两万 → 20000, 一亿二千万 → 120000000, 三点五 → 3.5, 十二 → 12."""
