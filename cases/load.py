@@ -172,7 +172,7 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
                 case.save()
                 _save_relations(case, new, {"themes", "tags"})
             report.counts["created"] += 1
-            load_figures(case, parsed.figures, report)
+            load_figures(case, parsed.figures, parsed.body, report)
             continue
         current, last = _current(case), case.imported
         changed: set[str] = set()
@@ -199,7 +199,7 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
             report.counts["updated"] += 1
         else:
             report.counts["unchanged"] += 1
-        load_figures(case, parsed.figures, report)
+        load_figures(case, parsed.figures, parsed.body, report)
     report.per_source[doc.file_name] = len(doc.cases)
     return source
 
@@ -208,10 +208,11 @@ def _figure_key(kind: str, quote: str) -> str:
     return f"{kind}|{quote}"
 
 
-def load_figures(case: Case, figures: list[Figure], report: LoadReport) -> None:
-    """Write the importer's proposals of a case's key figures.  Rows an editor confirmed, changed
-    or added are never touched; a proposal an editor deleted is not proposed again (the keys of
-    the last proposals are kept in ``Case.imported["figures"]``)."""
+def load_figures(case: Case, figures: list[Figure], text: str, report: LoadReport) -> None:
+    """Write the importer's proposals of a case's key figures, read from ``text`` (the document's
+    body as imported: their spans are in it, whatever an editor made of the case's body since).
+    Rows an editor confirmed, changed or added are never touched; a proposal an editor deleted is
+    not proposed again (the keys of the last proposals are kept in ``Case.imported["figures"]``)."""
     proposals = {}
     for f in figures:
         row = KeyFigure(
@@ -224,7 +225,7 @@ def load_figures(case: Case, figures: list[Figure], report: LoadReport) -> None:
             baseline=f.baseline,
             year_from=f.year_from,
             year_to=f.year_to,
-            quote=case.body[f.start : f.end][:300],
+            quote=text[f.start : f.end][:300],
             span_start=f.start,
             span_end=f.end,
         )

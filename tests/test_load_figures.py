@@ -24,7 +24,11 @@ def test_the_proposals_of_a_seed_are_stored_unconfirmed_with_their_words(case):
     figures = list(case.figures.all())
     assert len(figures) == 11
     assert not any(f.confirmed for f in figures)
-    assert all(case.body[f.span_start : f.span_end] == f.quote for f in figures)
+    # Each row quotes the words its value was read from.
+    assert [f.quote for f in figures if f.value in (6632, 1750)] == [
+        "开展行政检查、行政处罚、行政强制1750次",
+        "受理群众来电、信访等综治案件由去年同期6161件增加到6632件",
+    ]
     change = case.figures.get(value=6632)
     assert (change.indicator, change.unit, change.baseline, change.years) == (
         "受理群众来电、信访等综治案件",
@@ -64,6 +68,16 @@ def test_a_reload_keeps_what_an_editor_confirmed_corrected_or_deleted(case, pars
     assert not case.figures.filter(quote=deleted_quote).exists()
     assert KeyFigure.objects.filter(pk=mine.pk).exists()
     assert case.figures.count() == 11
+
+
+def test_a_reload_after_an_editor_rewrote_the_body_keeps_the_proposals_and_their_quotes(case, parsed):
+    before = sorted(case.figures.values_list("pk", "kind", "quote", "span_start"))
+    case.body = "编辑改写的正文：全县共建成幸福院120个。" + case.body[40:]
+    case.save()
+    report = reload(parsed)
+    assert report.counts["kept-editor-value"] == 1
+    assert (report.counts["figures-created"], report.counts["figures-removed"]) == (0, 0)
+    assert sorted(case.figures.values_list("pk", "kind", "quote", "span_start")) == before
 
 
 def test_a_proposal_the_extractor_reads_better_now_is_updated(case, parsed):
