@@ -302,12 +302,21 @@ def clean(values: dict) -> dict:
     """Without control characters, which no XML file (XLSX, DOCX, Atom) may hold: saves strip
     them, but a row written before that, a keyword or a filter's text may still carry some.
     (One search over the row's text first: most rows have none, and are returned as they are.)"""
-    text = "".join(
-        v if isinstance(v, str) else "".join(map(str, v)) for v in values.values() if isinstance(v, str | list)
-    )
-    if CONTROLS.search(text) is None:
+    if not any(CONTROLS.search(text) for text in _texts(values)):
         return values
     return {key: _without_controls(value) for key, value in values.items()}
+
+
+def _texts(value) -> Iterator[str]:
+    """Every string in a row's values, nested lists and dicts (the key figures) included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _texts(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
 
 
 def _without_controls(value):
@@ -624,7 +633,7 @@ def table_xlsx(header: list, rows: list[list]) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.append(header)
+    sheet.append([neutralize(v) for v in header])  # the compared cases' titles head the columns
     for row in rows:
         sheet.append([neutralize(v) for v in row])
     for cell in sheet[1]:

@@ -686,7 +686,10 @@ class Case(models.Model):
 
     @property
     def full_text(self) -> str:
-        return "\n".join([self.region_label, self.summary, self.background, self.measures, self.outcomes, self.body])
+        """Every public text of the case: what search, the privacy check, the quality flags and
+        the duplicate check read."""
+        sections = [self.summary, self.background, self.measures, self.outcomes, self.conditions, self.problems]
+        return "\n".join([self.region_label, *sections, self.lessons, self.next_steps, self.body])
 
     def privacy_findings(self, tag_names: list[str] | None = None):
         """What looks like personal data in the public fields: title, texts and keywords
@@ -785,6 +788,10 @@ class KeyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.display_value}".strip()
+
+    def save(self, *args, **kwargs):
+        strip_control_characters(self)
+        super().save(*args, **kwargs)
 
     # The importer's values of a row, compared on a reload.
     EXTRACTED_FIELDS = ("kind", "indicator", "value", "value_max", "unit", "baseline", "year_from", "year_to")

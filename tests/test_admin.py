@@ -291,6 +291,15 @@ def test_the_form_shows_flags_with_their_explanation_and_a_preview_link(editor, 
 # ---- personal data ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("field", ["summary", "outcomes", "conditions", "problems", "lessons", "next_steps", "body"])
+def test_a_phone_number_in_any_public_text_is_found(editor, client, field):
+    case = publishable_draft()
+    response = client.post(change_url(case), post_data(case, **{field: "联系人电话13812345678。"}))
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert "personal-data" in case.quality_flags
+
+
 def test_personal_data_blocks_publishing_until_a_reviewer_confirms(editor, client, reviewer_client):
     case = publishable_draft()
     response = client.post(change_url(case), post_data(case, outcomes=case.outcomes + "联系人电话13812345678。"))

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cases.ingest.controls import strip_controls
-from cases.models import Case, Source
+from cases.models import Case, KeyFigure, Source
 
 DIRTY = "甲\x00乙\x0b丙\x1b丁\x7f戊\x85己\x9f庚"
 CLEAN = "甲乙丙丁戊己庚"
@@ -51,6 +51,13 @@ def test_saving_a_case_or_a_source_strips_them(seeded):
     assert (source.title, source.publisher) == ("来源标题", "发布者")
 
 
+def test_saving_a_key_figure_strips_them(seeded):
+    case = Case.objects.published().first()
+    figure = KeyFigure.objects.create(case=case, indicator="投资\x0b额", value=300, unit="万\x1b元", quote="原\x07文")
+    figure.refresh_from_db()
+    assert (figure.indicator, figure.unit, figure.quote) == ("投资额", "万元", "原文")
+
+
 def test_the_admin_form_saves_a_title_without_them(seeded, client):
     from tests.test_admin import change_url, make_user, post_data
 
@@ -72,6 +79,8 @@ def dirty_case(seeded):
     )
     Source.objects.filter(pk=case.source_id).update(title="来源\x1b标题")
     case.tags.add("关键\x0b词")
+    figure = KeyFigure.objects.create(case=case, indicator="建成站点", value=120, unit="个")
+    KeyFigure.objects.filter(pk=figure.pk).update(indicator="建成\x0b站点", unit="\x1b个")
     return Case.objects.get(pk=case.pk)
 
 
@@ -98,6 +107,7 @@ def test_every_download_of_a_list_holding_them_succeeds_without_them(client, dir
     book = load_workbook(io.BytesIO(body(client.get("/cases/export.xlsx" + params))))
     cells = [str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
     assert any("控制字符" in c for c in cells) and all(no_controls(c) for c in cells)
+    assert "建成站点" in cells  # the key figures' sheet
     for url in ("/cases/export.docx" + params, reverse("case_docx", args=[dirty_case.slug])):
         text = "\n".join(p.text for p in Document(io.BytesIO(body(client.get(url)))).paragraphs)
         assert "控制字符" in text and no_controls(text)

@@ -127,3 +127,15 @@ def test_a_pasted_document_of_10_mb_is_accepted_for_preview_size_wise(editor_cli
 def test_hostile_samples_are_what_they_claim():
     assert len(zip_bomb()) < 1 << 20  # a real bomb: tiny on disk
     assert len(HOSTILE["over-10mb.txt"][0]()) > 10 << 20
+
+
+def test_a_compared_case_titled_as_a_formula_is_text_in_the_workbook(client, db):
+    from openpyxl import load_workbook
+
+    from tests.factories import CaseFactory
+
+    cases = [CaseFactory(title='=HYPERLINK("http://evil.example","点我")'), CaseFactory(title="安吉县互助养老")]
+    response = client.get(reverse("compare_export", args=["xlsx"]), {"ids": ",".join(str(c.pk) for c in cases)})
+    assert response.status_code == 200
+    header = [cell.value for cell in next(load_workbook(io.BytesIO(response.content)).active.iter_rows())]
+    assert header[1:] == ['\'=HYPERLINK("http://evil.example","点我")', "安吉县互助养老"]
