@@ -207,6 +207,11 @@ def test_conditions_problems_lessons_and_next_steps_are_sections_of_their_own():
         ("（六）下一步", "next_steps"),
         ("四、下一步工作打算", "next_steps"),
         ("今后打算：", "next_steps"),
+        ("四、今后工作打算", "next_steps"),
+        ("三、工作计划", "next_steps"),
+        ("（五）下一步工作思路", "next_steps"),
+        ("五、今后的努力方向", "next_steps"),
+        ("努力方向", "next_steps"),
     ],
 )
 def test_each_new_heading_names_its_section(heading, kind):
