@@ -150,6 +150,32 @@ def test_an_office_or_an_income_is_no_funding_source():
     assert extract_figures("县财政局牵头，村集体经济收入稳步增长，农村信贷覆盖面扩大。") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("改厕费用由县财政、村集体和群众自筹共同承担。", ["县级财政", "村集体", "群众自筹"]),
+        ("村集体经济组织出资建设幸福院，运营资金有了保障。", ["村集体"]),
+        ("资金来源为县财政和社会资本，用于食堂建设。", ["县级财政", "社会资本"]),
+        ("引入社会资本参与水厂建设，资金压力减轻。", ["社会资本"]),
+        ("按照村集体出一点、社会捐一点的办法筹集资金。", ["村集体"]),
+        # A source named beside money it does not give:
+        ("发展壮大村集体经济，争取上级资金支持。", []),
+        ("村集体经济实力不断增强，资金使用更加规范。", []),
+        ("坚持集体经济发展与资金整合并重。", []),
+    ],
+)
+def test_a_source_without_an_amount_is_one_only_when_it_gives_the_money(text, sources):
+    assert [f.indicator for f in extract_figures(text) if f.kind == "funding"] == sources
+
+
+def test_a_value_whose_words_name_nothing_says_so():
+    figures = extract_figures("全县共投入资金2000万元，其中，500万元用于道路硬化。")
+    assert [(f.indicator, f.value) for f in figures] == [
+        ("投入资金", Decimal(20000000)),
+        ("（原文未写明指标）", Decimal(5000000)),
+    ]
+
+
 def test_full_width_digits_are_read_and_spans_hold():
     text = "惠及群众３．２万人。"
     f = one(text)

@@ -137,9 +137,21 @@ SOURCE = re.compile(
     + ")"
 )
 SOURCE_LABELS = list(FUNDING_SOURCES)
-# A source's words that name an office or an income, not money given.
+# A source's words that name an office or an income, not money given (before an amount).
 NOT_SOURCE = re.compile(r"^(?:局|厅|部门|所|收入|增收|年收入|经营|组织成员|经济发展|经济组织建设)")
 MONEY_CONTEXT = re.compile(r"资金|经费|投入|投资|筹|出资|承担|补助|奖补|资助|捐|分担|配套|拨付|融资|费用")
+# A source named without an amount gives money only when its words say so (县财政补助, 群众自筹,
+# 专项债) or money follows it, after the other sources it is listed with (由县财政、村集体和群众自筹
+# 共同承担; 村集体出资): 村集体经济实力增强 or 发展壮大集体经济 name no money given.
+MONEY_WORDS = re.compile(MONEY_CONTEXT.pattern + r"|专项|贷款|预算内|投劳|折资|赞助|拨款")
+LISTED_SOURCES = re.compile(r"(?:\s*(?:、|，|,|和|及|与|以及)\s*(?:" + SOURCE.pattern + r"))*")
+MONEY_AFTER = re.compile(
+    r"^(?:经济组织|股份经济合作社|经济合作社)?(?:共同|按比例|分别|各|等)?"
+    r"(?:[^，,。；;！？\n]{0,2}?(?:" + MONEY_CONTEXT.pattern + r")|[出补筹拿捐凑掏](?:一点|一部分|一些))"
+)
+# … or money stands before it: 引入社会资本, 资金来源为县财政和社会资本.
+MONEY_BEFORE = re.compile(r"(?:引入|引进|吸引|撬动|整合|统筹|来源(?:为|是|有|包括|主要为|主要是)?[：:]?)$")
+SOURCES_BEFORE = re.compile(r"(?:(?:" + SOURCE.pattern + r")\s*(?:、|，|,|和|及|与|以及)\s*)*$")
 
 INVEST_WORDS = re.compile(r"投资|投入|筹集|整合|安排|争取|撬动|落实|拨付|下达|建设|资金|经费|资助|补助|奖补|补贴")
 RUNNING_WORDS = re.compile(r"运行|运维|维护|管护|运营|保洁|成本")
@@ -163,6 +175,7 @@ TRAILING = re.compile(
 CHANGE_WORD = re.compile(r"(?:提高|提升|增加|增长|上升|下降|降低|减少)了?$")
 NOUN_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,12}")
 INDICATOR_MAX = 20
+UNNAMED = "（原文未写明指标）"
 
 
 @dataclass
@@ -459,7 +472,20 @@ def extract_figures(text: str) -> list[Figure]:
             )
         )
     figures += _sources_without_amounts(scan, figures)
+    for f in figures:
+        if not f.indicator.strip():
+            f.indicator = UNNAMED  # 其中，500万元用于道路: said so, for the editor to name (with the quote)
     return sorted(figures, key=lambda f: (f.start, f.end))
+
+
+def _gives_money(text: str, m: re.Match) -> bool:
+    if MONEY_WORDS.search(m.group()):
+        return True
+    after = LISTED_SOURCES.match(text, m.end()).end()
+    if MONEY_AFTER.match(text[after : after + 12]):
+        return True
+    before = text[max(0, m.start() - 60) : m.start()]
+    return bool(MONEY_BEFORE.search(before[: SOURCES_BEFORE.search(before).start()]))
 
 
 def _sources_without_amounts(text: str, figures: list[Figure]) -> list[Figure]:
@@ -469,7 +495,7 @@ def _sources_without_amounts(text: str, figures: list[Figure]) -> list[Figure]:
     out = []
     for m in SOURCE.finditer(text):
         label = SOURCE_LABELS[int(m.lastgroup[1:])]
-        if label in named or NOT_SOURCE.match(text[m.end() :]):
+        if label in named or not _gives_money(text, m):
             continue
         if any(a <= m.start() < b for a, b in taken):
             continue
