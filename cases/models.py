@@ -873,6 +873,8 @@ def _relations_changed(sender, instance, action, **kwargs):
         from .quality import live_flags
 
         flags = live_flags(instance)
+        if sender is Case.themes.through and action == "post_add":
+            flags = [f for f in flags if f != "theme-unknown"]  # the editor placed what the importer could not
         if flags != instance.quality_flags:
             Case.objects.filter(pk=instance.pk).update(quality_flags=flags)
             instance.quality_flags = flags

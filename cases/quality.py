@@ -91,12 +91,10 @@ def live_flags(case, tag_names: list[str] | None = None) -> list[str]:
         codes.discard("stub")
     if REPLACEMENT not in case.title + text:
         codes.discard("unrecoverable-characters")
-    # The importer's doubts that an editor's own choice settles: a year changed from the one the
-    # importer wrote, a theme chosen for a case the importer could not place.
+    # The importer's doubt that an editor's own choice settles: a year changed from the one the
+    # importer wrote.  (A theme chosen for a case it could not place: when themes are added.)
     if "year" in (case.imported or {}) and case.year != case.imported["year"]:
         codes.discard("year-conflict")
-    if "theme-unknown" in codes and case.pk and case.themes.exists():
-        codes.discard("theme-unknown")
     found = case.privacy_findings(tag_names)
     if found and privacy.digest(found) != case.privacy_cleared:
         codes.add("personal-data")
