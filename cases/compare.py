@@ -51,7 +51,7 @@ def rows(cases) -> list[tuple[str, list[str]]]:
         row(_("县级类型"), [c.county.get_kind_display() if c.county else "" for c in cases]),
         row(_("区域"), [c.province.get_macro_region_display() if c.province else "" for c in cases]),
         row(_("地形"), [c.get_terrain_display() for c in cases]),
-        row(_("年份"), [str(c.year) if c.year else "" for c in cases]),
+        row(_("年份"), [_year(c) for c in cases]),
         row(_("主题"), ["、".join(t.display_name for t in c.themes.all()) for c in cases]),
         row(_("文档类型"), [c.get_doc_type_display() for c in cases]),
         row(_("摘要"), [c.summary for c in cases]),
@@ -65,6 +65,12 @@ def rows(cases) -> list[tuple[str, list[str]]]:
         row(_("经验启示"), [c.lessons for c in cases]),
         row(_("来源"), [_source(c) for c in cases]),
     ]
+
+
+def _year(case) -> str:
+    if case.year_in_doubt:
+        return f"{case.year or ''}（{_('年份存疑')}）".lstrip()
+    return str(case.year) if case.year else ""
 
 
 def _figures(case, money: bool) -> str:

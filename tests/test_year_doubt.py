@@ -106,3 +106,13 @@ def test_the_word_document_says_the_year_is_uncertain(client, doubtful):
     paragraphs = [p.text for p in Document(io.BytesIO(response.content)).paragraphs]
 
     assert paragraphs[1:3] == ["浙江省 · 2011年 · 案例", f"年份存疑：{EVIDENCE}。"]
+
+
+def test_the_comparison_marks_the_uncertain_year(client, doubtful, plain):
+    from cases.compare import rows
+    from cases.models import Case
+
+    cases = list(Case.objects.filter(pk__in=[doubtful.pk, plain.pk]).order_by("pk").with_related())
+    assert dict(rows(cases))["年份"] == ["2011（年份存疑）", str(plain.year)]
+    page = client.get("/compare/", {"ids": f"{doubtful.pk},{plain.pk}"}).content.decode()
+    assert "2011（年份存疑）" in page
