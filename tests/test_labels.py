@@ -70,6 +70,12 @@ def test_series_labels(title, label):
         ("各村因地制宜建起了幸福院，老人吃饭更方便。", ""),
         ("尊敬老人是村里的好传统。", ""),
         ("主要做法：一是整合资源。", ""),
+        ("各镇（街道）要做好以下工作：一是加强领导。", ""),
+        ("各地各部门要认真落实，具体如下：加强领导。", ""),
+        ("各位村民积极参与，主要做法如下：建食堂。", ""),
+        # … and lines that are courtesy, whatever their bodies are called.
+        ("各区县应急管理局、民政局：", "各区县应急管理局、民政局："),
+        ("各位代表，大家好！今天我汇报三点。", "各位代表，大家好！"),
     ],
 )
 def test_the_addressee_line_or_salutation_a_paragraph_opens_with(paragraph, courtesy):
