@@ -4,6 +4,7 @@ import uuid
 from contextlib import contextmanager
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F
 from django.db.models.functions import Coalesce, Substr
@@ -792,6 +793,13 @@ class KeyFigure(models.Model):
     def save(self, *args, **kwargs):
         strip_control_characters(self)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Values are stored with 万 and 亿 multiplied out, so that amounts compare (the filters in 万元).
+        if self.unit[:1] in ("万", "亿"):
+            raise ValidationError(
+                {"unit": _("请把万、亿换算进数值：3.2万人填 32000、单位“人”；300万元填 3000000、单位“元”。")}
+            )
 
     # The importer's values of a row, compared on a reload.
     EXTRACTED_FIELDS = ("kind", "indicator", "value", "value_max", "unit", "baseline", "year_from", "year_to")

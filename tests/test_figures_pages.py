@@ -191,3 +191,16 @@ def test_an_amount_is_written_as_a_reader_writes_it(value, written):
     from cases.models import format_amount
 
     assert format_amount(value) == written
+
+
+def test_an_amount_in_wan_is_asked_to_be_multiplied_out(db):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import KeyFigureFactory
+
+    figure = KeyFigureFactory.build(kind="investment", indicator="总投资", value=300, unit="万元")
+    with pytest.raises(ValidationError) as refused:
+        figure.full_clean(exclude=["case"])
+    assert list(refused.value.message_dict) == ["unit"]
+    figure.value, figure.unit = 3000000, "元"
+    figure.full_clean(exclude=["case"])
