@@ -129,6 +129,19 @@ def test_a_target_after_an_achievement_in_one_sentence_is_dropped_alone():
     assert [(f.value, f.year_to) for f in figures] == [(Decimal(120), 2020)]
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("计划投资500万元，目前已完成投资300万元。", [Decimal(3000000)]),
+        ("计划新建食堂20个，已建成12个。", [Decimal(12)]),
+        ("力争到2025年，全县建成幸福院200个。", []),
+        ("计划到2025年建成食堂20个，今年将新建8个。", []),
+    ],
+)
+def test_what_a_later_clause_says_was_done_is_no_target(text, values):
+    assert [f.value for f in extract_figures(text)] == values
+
+
 def test_money_is_told_apart_investment_running_cost_and_funding_by_source():
     text = (
         "项目总投资2.35亿元，其中中央财政补助8600万元，村集体投入79万元，群众自筹1600万元。"

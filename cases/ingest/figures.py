@@ -277,7 +277,10 @@ def _is_target(text: str, start: int, end: int) -> bool:
         marker = m
     if marker is not None:
         weak = marker.group().startswith(("到", "至"))
-        if not (weak and ACHIEVED.search(sentence[marker.end() :])):
+        # 计划投资500万元，目前已完成投资300万元: the figure's own clause, after the target's, says it was done.
+        clause = max(sentence.rfind(c) for c in "，,") + 1
+        done_since = sentence[marker.end() :] if weak else sentence[clause:] if clause > marker.end() else ""
+        if not ACHIEVED.search(done_since):
             return True
     return bool(TARGET_AFTER.search(text[end:]))
 
