@@ -46,3 +46,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every request activates its URL's language and leaves it active in the thread (as
+    Django's LocaleMiddleware does): after a test of an /en/ page, the next test's reverse()
+    would give /en/ addresses.  Every test starts in the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
