@@ -548,17 +548,13 @@ def latest_file(fmt: str) -> Found | None:
     return Found(latest, entry, current, reverse("data_file", args=[latest.name, entry["path"].rsplit("/", 1)[-1]]))
 
 
-def is_current(release: Release) -> bool:
-    """The latest release, holding the library as it is now."""
-    latest = Release.objects.values_list("pk", flat=True).first()
-    return release.pk == latest and (release.library_version, release.library_epoch) == library_state()
-
-
-def headed(response, release: Release, current: bool):
+def headed(response, release: Release, current: bool | None = None):
     """A download that is a release says which: its name, public version and case count, and
-    whether it still holds the library as it is (nothing published, changed or withdrawn since)."""
+    (``current``, on the redirect to it, which no cache keeps) whether it still holds the library
+    as it is — not on the file itself, kept a day by caches while the library may move on."""
     response["X-Data-Release"] = f"{release.name}; version={release.label}; cases={release.case_count}"
-    response["X-Data-Release-Current"] = "true" if current else "false"
+    if current is not None:
+        response["X-Data-Release-Current"] = "true" if current else "false"
     return response
 
 

@@ -588,7 +588,7 @@ def _release_file_headers(response, release, entry, file_name):
         releases.download_name(release, entry["format"]), file_name
     )
     response["Cache-Control"] = "public, max-age=86400"
-    return releases.headed(response, release, releases.is_current(release))
+    return releases.headed(response, release)
 
 
 @require_GET
