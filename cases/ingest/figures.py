@@ -12,6 +12,7 @@ achieved, and a plan is not an achievement (decided for issue 18; tests pin it).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -417,7 +418,10 @@ def extract_figures(text: str) -> list[Figure]:
     quantities = _quantities(scan)
     figures: list[Figure] = []
     used: set[int] = set()
+    ends: list[int] = []  # where the quantities before this one and the figures so far end, sorted
     for n, (start, end, value, high, unit) in enumerate(quantities):
+        if n:
+            bisect.insort(ends, quantities[n - 1][1])
         if n in used or _is_target(scan, start, end):
             continue
         baseline = None
@@ -438,9 +442,9 @@ def extract_figures(text: str) -> list[Figure]:
             number_start = start
         clause_start = _clause_start(scan, number_start)
         # The words of this figure start after the figure before it in the clause.
-        before = [f.end for f in figures if clause_start <= f.end <= number_start]
-        before += [q[1] for q in quantities[:n] if clause_start <= q[1] <= number_start]
-        clause_start = max(before, default=clause_start)
+        last = bisect.bisect_right(ends, number_start)
+        if last and ends[last - 1] >= clause_start:
+            clause_start = ends[last - 1]
         if baseline is not None:
             # The indicator stands before 从/由 and the baseline's years.
             prefix_end = clause_start + BASELINE_BEFORE.search(scan[clause_start:number_start]).start()
@@ -474,6 +478,7 @@ def extract_figures(text: str) -> list[Figure]:
                 year_to=year_to,
             )
         )
+        bisect.insort(ends, span_end)
     figures += _sources_without_amounts(scan, figures)
     for f in figures:
         if not f.indicator.strip():
