@@ -105,6 +105,62 @@ def kind_of(method: str, path: str) -> str:
     return "case" if path.startswith("/cases/") else path
 
 
+# gunicorn's hooks around each request (added to the repository's gunicorn.conf.py for this test
+# only): the CPU time the worker spent on it and its PostgreSQL backend's (from /proc, by the
+# connection's backend pid, no query), one line per request.  Workers serve one request at a time,
+# so the process's CPU time between the two hooks is the request's.
+CPU_HOOKS = """
+import time as _time
+from pathlib import Path as _Path
+
+_TICK = __import__("os").sysconf("SC_CLK_TCK")
+
+
+def _backend_cpu():
+    from django.db import connection
+
+    try:
+        pid = connection.connection.info.backend_pid
+        fields = _Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except Exception:  # no connection (yet), or it was closed
+        return None, 0.0
+    return pid, (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def pre_request(worker, req):
+    worker._cpu = (_time.process_time(), *_backend_cpu())
+
+
+def post_request(worker, req, environ, resp):
+    own, pid, db = worker._cpu
+    after_pid, after_db = _backend_cpu()
+    db_ms = (after_db - db) * 1000 if after_pid == pid and pid else 0.0
+    with open(CPU_LOG, "a") as log:
+        log.write(f"{(_time.process_time() - own) * 1000:.2f} {db_ms:.0f} {req.method} {req.path}?{req.query}\\n")
+"""
+
+
+def cpu_per_kind(log: Path) -> list[dict]:
+    """CPU ms of gunicorn's worker and of its PostgreSQL backend per kind of page (mean and total),
+    from the hooks' log.  (The backend's figure counts /proc's 10 ms ticks: exact as a sum, not per page.)"""
+    by_kind: dict[str, list[tuple[float, float]]] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        own, db, method, path = line.split(" ", 3)
+        if path != "/robots.txt?":
+            by_kind.setdefault(kind_of(method, path), []).append((float(own), float(db)))
+    return [
+        {
+            "kind": kind,
+            "requests": len(values),
+            "gunicorn_ms_mean": round(sum(v[0] for v in values) / len(values), 1),
+            "postgres_ms_mean": round(sum(v[1] for v in values) / len(values), 1),
+            "gunicorn_s": round(sum(v[0] for v in values) / 1000, 1),
+            "postgres_s": round(sum(v[1] for v in values) / 1000, 1),
+        }
+        for kind, values in sorted(by_kind.items())
+    ]
+
+
 def server_times(log: Path) -> list[tuple[float, str, float]]:
     """(0, kind, ms) of each request as gunicorn timed it (from reading the request to writing
     the answer): the page's time in its worker, without the time it waited to be accepted or
@@ -292,6 +348,11 @@ def main() -> int:
             cache_url = ""
     port = bench.free_port()
     access_log = Path(tempfile.mkdtemp(prefix="load-")) / "access.log"
+    cpu_log, config = access_log.parent / "cpu.log", access_log.parent / "gunicorn.conf.py"
+    config.write_text(
+        (bench.ROOT / "gunicorn.conf.py").read_text(encoding="utf-8") + f"\nCPU_LOG = {str(cpu_log)!r}\n" + CPU_HOOKS,
+        encoding="utf-8",
+    )
     server = bench.Server(
         # The repository's own gunicorn.conf.py (production: 4 × cores + 1 workers, one thread each),
         # with an access log of the time each request took in its worker (%(M)s: milliseconds).
@@ -300,7 +361,7 @@ def main() -> int:
             "-m",
             "gunicorn",
             "-c",
-            "gunicorn.conf.py",
+            str(config),
             "portal.wsgi",
             "-b",
             f"127.0.0.1:{port}",
@@ -321,16 +382,18 @@ def main() -> int:
     ]
     if EDITOR:
         threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
-    cpu_before, machine_before = bench.cpu_seconds(server.process.pid), machine_ticks()
+    meter, machine_before = bench.CpuMeter(server.process.pid), machine_ticks()
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        cpu_after, machine_after = bench.cpu_seconds(server.process.pid), machine_ticks()
+        with meter:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        machine_after = machine_ticks()
     finally:
         server.stop()
     in_worker = per_kind(server_times(access_log))
+    cpu_kinds = cpu_per_kind(cpu_log)
     shutil.rmtree(access_log.parent, ignore_errors=True)
 
     with psycopg.connect(bench.DATABASE_URL) as conn:
@@ -354,8 +417,8 @@ def main() -> int:
     summary["pages"] = rows
     summary["pages_after_settling"] = settled
     summary["slow_pages"] = stats.slow
-    # PostgreSQL backends that ended during the run are not counted: the portal keeps its connections.
-    summary["cpu_seconds"] = {k: round(cpu_after[k] - cpu_before.get(k, 0), 1) for k in cpu_after}
+    # Backends that ended during the run (connections older than CONN_MAX_AGE) count too (bench.CpuMeter).
+    summary["cpu_seconds"] = {k: round(v, 1) for k, v in meter.used().items()}
     served = summary["requests"] or 1
     summary["cpu_ms_per_request"] = {k: round(v * 1000 / served, 1) for k, v in summary["cpu_seconds"].items()}
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -365,6 +428,7 @@ def main() -> int:
     busy, ticks = (after - before for after, before in zip(machine_after, machine_before, strict=True))
     summary["machine_busy_percent"] = round(100 * busy / (ticks or 1), 1)
     summary["pages_in_worker"] = in_worker
+    summary["cpu_per_kind"] = cpu_kinds
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
     lines = [
         f"Load test: {USERS} readers{' + 1 editor' if EDITOR else ' (no editor)'} for {SECONDS} s "
@@ -391,6 +455,17 @@ def main() -> int:
         "saves are a GET, a POST and the GET it redirects to):",
         "",
         *markdown(in_worker),
+        "",
+        "CPU per kind of page (gunicorn's worker between its pre- and post-request hooks; its PostgreSQL "
+        "backend from /proc in 10 ms ticks, so exact only as a total):",
+        "",
+        "| page | requests | gunicorn ms/request | PostgreSQL ms/request | gunicorn s | PostgreSQL s |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(
+            f"| {r['kind']} | {r['requests']} | {r['gunicorn_ms_mean']} | {r['postgres_ms_mean']} | "
+            f"{r['gunicorn_s']} | {r['postgres_s']} |"
+            for r in cpu_kinds
+        ),
     ]
     windows = []
     for start in range(0, RAMP + SECONDS, 10):

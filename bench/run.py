@@ -28,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -321,14 +322,13 @@ def reset_peak_rss(pid: int) -> None:
         pass
 
 
-def cpu_seconds(master: int) -> dict[str, float]:
-    """CPU time used so far by the portal's gunicorn (master and workers) and by PostgreSQL's
-    backends serving the bench database, from /proc (Linux): what the requests cost,
-    whatever else the machine is doing."""
+def cpu_by_process(master: int) -> dict[tuple[str, int], float]:
+    """CPU seconds used so far by each process of the portal's gunicorn (master and workers) and
+    of PostgreSQL's backends serving the bench database, from /proc (Linux)."""
     tick = os.sysconf("SC_CLK_TCK")
     workers = set(worker_pids(master)) | {master}
     database = urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
-    used = {"gunicorn": 0.0, "postgres": 0.0}
+    used = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -337,10 +337,55 @@ def cpu_seconds(master: int) -> dict[str, float]:
             continue
         seconds = (int(fields[11]) + int(fields[12])) / tick
         if int(pid) in workers:
-            used["gunicorn"] += seconds
+            used["gunicorn", int(pid)] = seconds
         elif command.startswith("postgres:") and f" {database} " in command.replace("\0", " "):
-            used["postgres"] += seconds
+            used["postgres", int(pid)] = seconds
     return used
+
+
+def cpu_seconds(master: int) -> dict[str, float]:
+    """CPU time used so far by gunicorn and by PostgreSQL's backends (those alive now): what the
+    requests cost, whatever else the machine is doing."""
+    used = {"gunicorn": 0.0, "postgres": 0.0}
+    for (kind, _pid), seconds in cpu_by_process(master).items():
+        used[kind] += seconds
+    return used
+
+
+class CpuMeter:
+    """CPU used by gunicorn and PostgreSQL's backends between entering and leaving, sampled twice
+    a second so that processes that end meanwhile still count: a connection older than
+    CONN_MAX_AGE (60 s) is closed after its request and its backend ends, and reading /proc only
+    at the start and the end lost the PostgreSQL CPU of every connection so recycled."""
+
+    def __init__(self, master: int):
+        self.master, self.first, self.last = master, {}, {}
+        self.done = threading.Event()
+
+    def _sample(self):
+        self.last.update(cpu_by_process(self.master))
+
+    def _run(self):
+        while not self.done.wait(0.5):
+            self._sample()
+
+    def __enter__(self):
+        self.first = cpu_by_process(self.master)
+        self.last = dict(self.first)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+        self._sample()
+
+    def used(self) -> dict[str, float]:
+        out = {"gunicorn": 0.0, "postgres": 0.0}
+        for (kind, pid), seconds in self.last.items():
+            out[kind] += seconds - self.first.get((kind, pid), 0.0)
+        return out
 
 
 # ---- references -----------------------------------------------------------------------------
