@@ -273,6 +273,9 @@ EXPORT_LIMITS.update(json.loads(os.environ.get("EXPORT_LIMITS", "") or "{}"))
 # the texts), and two at once on two cores left readers queued for seconds (bench/README.md, exports).
 # The slots are shared by every server on the database: with several, set it for the whole site.
 EXPORT_SLOTS = int(os.environ.get("EXPORT_SLOTS") or max(1, (os.cpu_count() or 2) // 2))
+# A list of at most this many cases costs about a page: built without a slot (formats not named: always one).
+EXPORT_SMALL = {"csv": 1_000, "json": 1_000, "cite": 1_000}
+EXPORT_SMALL.update(json.loads(os.environ.get("EXPORT_SMALL", "") or "{}"))
 EXPORT_SECONDS = int(os.environ.get("EXPORT_SECONDS", "60"))
 EXPORT_RETRY_AFTER = int(os.environ.get("EXPORT_RETRY_AFTER", "10"))
 # Release files sent at once by the workers (sendfile: little CPU, but a worker each while sending),

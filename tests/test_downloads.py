@@ -128,6 +128,7 @@ def test_a_download_is_built_whole_and_sent_with_its_length(seeded, client):
 def test_a_built_file_holds_its_slot_until_it_is_sent(seeded, client, settings):
     """A worker sending a large file to a slow client is as busy as one building it."""
     settings.EXPORT_SLOTS = 1
+    settings.EXPORT_SMALL = {}  # every list takes a slot here
     sending = client.get("/cases/export.csv?province=510000")  # built; its first byte not yet read
     assert sending.status_code == 200
     assert client.get("/cases/export.json?province=640000").status_code == 429
@@ -141,7 +142,8 @@ def test_a_built_file_holds_its_slot_until_it_is_sent(seeded, client, settings):
     assert word.status_code == 200 and not ExportSlot.objects.exclude(holder="").exists()
 
 
-def test_a_third_export_waits_while_two_are_running(seeded, client, two_slots):
+def test_a_third_export_waits_while_two_are_running(seeded, client, two_slots, settings):
+    settings.EXPORT_SMALL = {}  # no list is small enough to be built without a slot
     first, second = limits.take(), limits.take()  # two builds running, in any workers
     refused = client.get("/cases/export.xlsx?province=640000")
     assert refused.status_code == 429
@@ -155,6 +157,21 @@ def test_a_third_export_waits_while_two_are_running(seeded, client, two_slots):
     response = client.get("/cases/export.csv?province=640000")
     assert response.status_code == 200 and body(response)
     assert ExportSlot.objects.exclude(holder="").count() == 1  # the build's slot is free again, the other still held
+    second.release()
+
+
+def test_a_small_list_is_built_at_once_while_every_slot_is_taken(seeded, client, two_slots, settings):
+    settings.EXPORT_SMALL = {**settings.EXPORT_SMALL, "csv": 2}
+    first, second = limits.take(), limits.take()
+    response = client.get("/cases/export.csv?province=640000")  # 2 cases
+    assert response.status_code == 200
+    assert len(list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))) == 1 + 2
+    larger = Case.objects.published().filter(province="510000").count()
+    assert larger > 2
+    assert client.get("/cases/export.csv?province=510000").status_code == 429  # not small: it waits for a slot
+    assert client.get("/cases/export.xlsx?province=640000").status_code == 429  # Excel always takes a slot
+    assert set(ExportSlot.objects.exclude(holder="").values_list("holder", flat=True)) == {first.holder, second.holder}
+    first.release()
     second.release()
 
 
