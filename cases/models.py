@@ -420,9 +420,13 @@ class CaseQuerySet(models.QuerySet):
                 "quality_flags",
                 "doc_type",
                 "region_label",
+                # A place's English name is made from its name and level (Region.display_name).
                 "province__name",
+                "province__level",
                 "prefecture__name",
+                "prefecture__level",
                 "county__name",
+                "county__level",
             )  # fmt: skip
         )
 

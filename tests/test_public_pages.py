@@ -173,8 +173,9 @@ def count_queries(client, url: str) -> int:
 
 @pytest.mark.parametrize(
     "url",
-    ["/cases/?q=蓝莓", "/cases/?theme={theme}", "/", "/api/cases/?q=蓝莓", "/sources/{source}/", "/cases/feed/?q=蓝莓"],
-)
+    ["/cases/?q=蓝莓", "/cases/?theme={theme}", "/", "/api/cases/?q=蓝莓", "/sources/{source}/", "/cases/feed/?q=蓝莓",
+     "/en/cases/?theme={theme}", "/en/"],  # English place names are made from the region's name and level
+)  # fmt: skip
 def test_list_pages_make_as_many_queries_for_three_cases_as_for_one(seeded, client, url):
     # A search with fewer than FEW results also looks for alternatives: both lists are past that.
     theme = ThemeFactory()
