@@ -382,6 +382,7 @@ def main() -> int:
     ]
     if EDITOR:
         threads.append(threading.Thread(target=editor, args=(base, case_ids, stats, deadline, saved)))
+    loop_before = bench.reference_loop()
     meter, machine_before = bench.CpuMeter(server.process.pid), machine_ticks()
     alive_before = bench.cpu_seconds(server.process.pid)  # as measured before 2026-12-01 (see below)
     try:
@@ -433,6 +434,7 @@ def main() -> int:
     # How busy the machine was (every process on it, the load generator and PostgreSQL included).
     busy, ticks = (after - before for after, before in zip(machine_after, machine_before, strict=True))
     summary["machine_busy_percent"] = round(100 * busy / (ticks or 1), 1)
+    summary["reference_loop_seconds"] = [loop_before, bench.reference_loop()]
     summary["pages_in_worker"] = in_worker
     summary["cpu_per_kind"] = cpu_kinds
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
@@ -446,7 +448,8 @@ def main() -> int:
         f"{summary['cpu_ms_per_request']['postgres']} ms a request (counted as earlier runs did, without the "
         f"PostgreSQL backends that ended during the run: {summary['cpu_ms_per_request_alive_at_end']['gunicorn']} + "
         f"{summary['cpu_ms_per_request_alive_at_end']['postgres']}); load generator {summary['load_generator_cpu_s']} s; "
-        f"machine busy {summary['machine_busy_percent']} % of its {os.cpu_count()} cores; "
+        f"machine busy {summary['machine_busy_percent']} % of its {os.cpu_count()} cores; the reference loop took "
+        f"{summary['reference_loop_seconds'][0]} → {summary['reference_loop_seconds'][1]} s of CPU; "
         f"editor saving every {EDIT_EVERY:g} s; started with an empty cache).",
         "",
         *markdown(rows),

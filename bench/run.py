@@ -322,6 +322,17 @@ def reset_peak_rss(pid: int) -> None:
         pass
 
 
+def reference_loop() -> float:
+    """CPU seconds that a fixed pure-Python loop takes now: how fast this machine's cores are at the
+    moment.  On this shared virtual machine the same work has taken from 0.7 to 1.65 s, and a page's
+    CPU milliseconds move with it: compare runs made at different times by their CPU per request
+    divided by this figure, not by the milliseconds alone."""
+    started, total = time.process_time(), 0
+    for i in range(10_000_000):
+        total += i * i % 7
+    return round(time.process_time() - started, 3)
+
+
 def cpu_by_process(master: int) -> dict[tuple[str, int], float]:
     """CPU seconds used so far by each process of the portal's gunicorn (master and workers) and
     of PostgreSQL's backends serving the bench database, from /proc (Linux)."""
@@ -529,6 +540,7 @@ def main() -> int:
     )
     base = f"http://127.0.0.1:{port}"
     load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    loop_before = reference_loop()
     results: dict[str, dict] = {}
     try:
         for name, kind, target in SCENARIOS:
@@ -563,10 +575,12 @@ def main() -> int:
         "warm_repeats": WARM_REPEATS,
         "cache": "shared Redis" if cache_url else "each worker its own memory",
         "load_average": f"{load_before} at the start, {' '.join(Path('/proc/loadavg').read_text().split()[:3])} at the end",
+        "reference_loop_seconds": f"{loop_before} at the start, {reference_loop()} at the end",
         "seconds": round(time.monotonic() - started),
         "scenarios": results,
     }
-    name = "latest-export" if exports_only else "latest"  # the export part alone does not replace the whole table
+    # A part (BENCH_ONLY) does not replace the whole table: the export part writes latest-export, others latest-only.
+    name = "latest-export" if exports_only else "latest-only" if ONLY else "latest"
     (RESULTS / f"{name}.json").write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     table = markdown(document)
     (RESULTS / f"{name}.md").write_text(table, encoding="utf-8")
@@ -580,7 +594,9 @@ def markdown(document: dict) -> str:
         f"Benchmark of {document['date']} — {document['cases']} published cases, {document['machine']}; per scenario "
         f"the first request of each of {document['urls_per_scenario']} distinct addresses (cold), then "
         f"{document['warm_repeats']} more of each (warm); exports: best of {EXPORT_RUNS}. Page cache: "
-        f'{document["cache"]}. Load average (1, 5, 15 min): {document["load_average"]}; rows "after a publish": '
+        f"{document['cache']}. Load average (1, 5, 15 min): {document['load_average']}; the reference loop "
+        f"(bench.reference_loop, CPU seconds: how fast the cores were) {document.get('reference_loop_seconds', '?')}; "
+        f'rows "after a publish": '
         f"{PUBLISH_ROUNDS} rounds of a publication then the page (cold) and the page again (warm).",
         "",
         "| scenario | URLs | cold p50 | cold p95 | cold max | target cold p95 | cold CPU ms/request (gunicorn + PostgreSQL) "
