@@ -175,11 +175,13 @@ class CaseFilter(django_filters.FilterSet):
         """After validation: offer only the places under the chosen parent, so
         that the page does not carry thousands of options."""
         fields = self.form.fields
-        province = self.data.get("province") if self.data else None
-        prefecture = self.data.get("prefecture") if self.data else None
-        chosen = {self.data.get(k) for k in ("province", "prefecture", "county")} if self.data else set()
-        if not province:
-            fields["prefecture"].queryset = Region.objects.filter(code__in=chosen)
+        province, prefecture, county = (
+            self.data.get(k) if self.data else None for k in ("province", "prefecture", "county")
+        )
+        if not province:  # only the prefecture chosen, if any (no list to read when none is)
+            fields["prefecture"].queryset = Region.objects.filter(
+                level="prefecture", code__in=[prefecture] if prefecture else []
+            )
         # Sources are reached from a source's page: only the chosen one is offered.
         chosen_source = None
         if self.is_bound:
@@ -190,7 +192,7 @@ class CaseFilter(django_filters.FilterSet):
         if not (prefecture or municipality):
             # A province has up to 180 counties: they are offered once its prefecture is chosen
             # (municipalities such as 北京市 have no prefectures: their districts at once).
-            fields["county"].queryset = Region.objects.filter(code__in=chosen)
+            fields["county"].queryset = Region.objects.filter(level="county", code__in=[county] if county else [])
 
     def filter_queryset(self, queryset):
         """Every filter, then the search: it reads its cases from the list already filtered

@@ -23,6 +23,22 @@ def test_the_list_filters_by_province_and_text(client, seeded):
     assert "依托“暖心食堂”构建新型农村养老服务体系" in html
 
 
+def options(html: str, name: str) -> list[str]:
+    """The values offered by the select ``name`` of a page (the empty choice left out)."""
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
+
+
+def test_the_place_selects_offer_places_of_their_own_level(client, seeded):
+    html = client.get("/cases/", {"province": "330000"}).content.decode()
+    assert "330100" in options(html, "prefecture")  # 杭州市: the province's prefectures
+    assert options(html, "county") == []  # counties once a prefecture is chosen; never the province itself
+    html = client.get("/cases/", {"county": "150207"}).content.decode()
+    assert options(html, "county") == ["150207"]  # the chosen county, shown as chosen
+    assert options(html, "prefecture") == []
+    assert '<option value="150207" selected>' in html
+
+
 def test_a_case_page_shows_sections_and_its_source(client, seeded):
     case = Case.objects.get(title="创新“三位一体”治理模式助推完善生态环境治理体系")
     html = client.get(case.get_absolute_url()).content.decode()
