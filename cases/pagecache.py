@@ -1,7 +1,8 @@
 """Whole public pages, cached under the public version (cases/public.py): any change to public data
 makes a new version and so new keys, and nothing kept can be stale.  A missing page is drawn by one
 request while the others wait on a lock (PostgreSQL's advisory lock, shared by every app server).
-``kept`` keeps what many pages share under the same version: a list's counts (home, statistics, pages).
+``kept`` keeps what many pages share under the same version: a list's counts (home, statistics, pages);
+``kept_each`` many such values at once (search's word counts).
 The cache may fail (short timeouts, settings.CACHES): pages are then drawn and served uncached, a
 warning is logged once a minute, and /healthz says "degraded".
 """
@@ -86,6 +87,22 @@ def kept(compute, *parts):
     routers.follow(state.epoch, state.version)  # read from a replica only if it has this version
     if (found := _cache("get", key := _key("kept", state, *parts))) is None:
         _cache("set", key, found := compute(), TIMEOUT)
+    return found
+
+
+def kept_each(compute, kind: str, keys: list) -> dict:
+    """``kept`` for many values at once: ``compute(missing_keys)`` returns {key: value} for the keys
+    not kept yet under the public version and ``kind`` (which, with the key, must name all it reads);
+    each value is kept apart, so that another call sharing some keys finds them."""
+    state = public.state()
+    routers.follow(state.epoch, state.version)
+    names = {key: _key("kept", state, kind, key) for key in keys}
+    stored = _cache("get_many", list(names.values())) or {}
+    found = {key: stored[name] for key, name in names.items() if name in stored}
+    if missing := [key for key in keys if key not in found]:
+        computed = compute(missing)
+        _cache("set_many", {names[key]: computed[key] for key in missing}, TIMEOUT)
+        found.update(computed)
     return found
 
 

@@ -18,8 +18,10 @@ weighted by rarity (idf) and by where the word is — the title, the summary, th
 text — with saturation; summed over concepts, and the 案例 type above reports,
 policies and news.  The work is bounded at any library size: each word reads at most
 ``CANDIDATES`` cases from each tier of the index, the best-placed first (title and
-summary, then the rest), and at most ``RARITY_CAP`` for counting its rarity; the list
-is the best ``CANDIDATES`` cases found, and says so ("600+") when there are more.
+summary, then the rest) — a related term ``RELATED_CANDIDATES``, read further only when
+the words found fewer cases than a list holds — and at most ``RARITY_CAP`` for counting
+its rarity, which is kept under the public version (cases/pagecache.py); the list is the
+best ``CANDIDATES`` cases found, and says so ("600+") when there are more.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ CANDIDATES = 600  # cases a search lists at most (the best); also cases read per
 RARITY_CAP = 200  # and for its rarity: a word in more cases than that is common (idf below 6.2 at 100,000)
 MAX_WORDS = 12  # words of a concept whose rarity is looked up (the word asked for first)
 MAX_RELATED = 4  # related words of a concept that select and rank cases: the most specific ones
+RELATED_CANDIDATES = 100  # cases read per related word and tier (they rank below the words asked for)
 
 # How much a word weighs beside the word asked for.
 PART_WEIGHT = 0.6  # 吃水 of 吃水难
@@ -279,20 +282,22 @@ def _place_lexemes(places) -> list[str]:
     return [f"'{level}:{code}'" for level, code in places if str(code).isdigit()]
 
 
-def _match_sql(word: str, places=(), limit: int = CANDIDATES) -> tuple[str, list]:
-    """SQL selecting the ids of cases holding ``word`` anywhere (at most ``limit`` of them)."""
+def _match_sql(word: str, places=(), limit: int = CANDIDATES, status: str | None = None) -> tuple[str, list]:
+    """SQL selecting the ids of cases holding ``word`` anywhere (at most ``limit`` of them), of
+    ``status`` if given."""
     table = connection.ops.quote_name("cases_case")
+    where, params = ("status = %s AND ", [status]) if status else ("", [])
     if connection.vendor == "postgresql":
         # The place lexemes (migration 0014) let GIN skip a common word's postings outside the place.
         return (
-            f"SELECT id FROM {table} WHERE search_vector @@ %s::tsquery LIMIT {int(limit)}",
-            [" & ".join([_quote_lexeme(word), *_place_lexemes(places)])],
+            f"SELECT id FROM {table} WHERE {where}search_vector @@ %s::tsquery LIMIT {int(limit)}",
+            [*params, " & ".join([_quote_lexeme(word), *_place_lexemes(places)])],
         )
     like = _like(word)
     return (
-        f"SELECT id FROM {table} WHERE search_title LIKE %s ESCAPE '\\' OR search_body LIKE %s ESCAPE '\\' "
+        f"SELECT id FROM {table} WHERE {where}(search_title LIKE %s ESCAPE '\\' OR search_body LIKE %s ESCAPE '\\') "
         f"LIMIT {int(limit)}",
-        [like, like],
+        [*params, like, like],
     )
 
 
@@ -338,15 +343,16 @@ def _condition(sql: str, params: list) -> SQL:
     return SQL(sql, params, BooleanField())
 
 
-def _read_tiers(queryset, chains: list[list[tuple[str, str]]], places) -> tuple[dict, dict]:
-    """The cases of ``queryset`` in each (word, tier), at most CANDIDATES each, with their own
-    short columns: one statement.  ({(word, tier): [id]}, {id: _Row}).
+def _read_tiers(queryset, chains: list[tuple[int, list[tuple[str, str]]]], places) -> tuple[dict, dict]:
+    """The cases of ``queryset`` in each (word, tier), at most the chain's limit each, with their
+    own short columns: one statement.  ``chains``: (limit, [(word, tier), …]).
+    ({(word, tier): [id]}, {id: _Row}).
 
-    Each chain's tiers are read in turn, each only when the ones before it held fewer than
-    CANDIDATES cases (a word in the title and summary of 600 cases needs no worse-placed
-    ones).  Each tier's query is planned whole (PostgreSQL: a MATERIALIZED CTE, so that the GIN
-    index answers it however common the word) and read only as far as the limit."""
-    wanted = [key for chain in chains for key in chain]
+    Each chain's tiers are read in turn, each only when the ones before it held fewer than the
+    limit (a word in the title and summary of 600 cases needs no worse-placed ones).  Each
+    tier's query is planned whole (PostgreSQL: a MATERIALIZED CTE, so that the GIN index
+    answers it however common the word) and read only as far as the limit."""
+    wanted = [key for _, chain in chains for key in chain]
     found: dict[tuple[str, str], list[int]] = {key: [] for key in wanted}
     rows: dict[int, _Row] = {}
     if not wanted:
@@ -355,7 +361,8 @@ def _read_tiers(queryset, chains: list[list[tuple[str, str]]], places) -> tuple[
     ctes, selects, params = [], [], []
     base = queryset.order_by().values_list("pk", "title", "search_title", "doc_type", "year")
     i = 0
-    for chain in chains:
+    for limit, chain in chains:
+        limit = int(limit)
         before = []
         for word, tier in chain:
             sql, p = base.filter(_condition(*_where(word, tier, places))).query.sql_with_params()
@@ -363,11 +370,10 @@ def _read_tiers(queryset, chains: list[list[tuple[str, str]]], places) -> tuple[
             params += p
             # Read only when the better-placed tiers of the chain were not cut short.
             short = " AND ".join(
-                f"(SELECT COUNT(*) FROM (SELECT 1 FROM m{j} LIMIT {CANDIDATES}) c{i}_{j}) < {CANDIDATES}"
-                for j in before
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM m{j} LIMIT {limit}) c{i}_{j}) < {limit}" for j in before
             )
             where = f" WHERE {short}" if short else ""
-            selects.append(f"SELECT {i}, s{i}.* FROM (SELECT * FROM m{i} LIMIT {CANDIDATES}) s{i}{where}")
+            selects.append(f"SELECT {i}, s{i}.* FROM (SELECT * FROM m{i} LIMIT {limit}) s{i}{where}")
             before.append(i)
             i += 1
     with connection.cursor() as cursor:
@@ -379,24 +385,38 @@ def _read_tiers(queryset, chains: list[list[tuple[str, str]]], places) -> tuple[
     return found, rows
 
 
-def rarity(words: list[str], places=()) -> tuple[dict[str, float], dict[str, int]]:
-    """idf of each word, from its (capped) number of cases in the library, and that number,
-    within ``places``: one statement."""
+def rarity(words: list[str]) -> tuple[dict[str, float], dict[str, int]]:
+    """idf of each word, from its (capped) number of cases in the whole library, and that number.
+    Both are kept under the public version (cases/pagecache.py), each word's apart: a search
+    counts, in one statement, only the words no search counted since the library last changed.
+    (Drafts count too, and since saving a draft changes no public version, a new draft's words
+    weigh from the next change on: rank weights, never which cases are found.)"""
+    from . import pagecache
+
     if not words:
         return {}, {}
+    total = max(pagecache.kept(lambda: _holding(None), "search: cases"), 1)
+    found = pagecache.kept_each(_holding, "search: cases holding", list(words))
+    idf = {w: math.log(1 + (total - found[w] + 0.5) / (found[w] + 0.5)) for w in words}
+    return idf, {w: found[w] for w in words}
+
+
+def _holding(words: list[str] | None):
+    """The number of cases holding each word, up to RARITY_CAP ({word: n}, one statement);
+    with ``None``, the number of cases."""
+    table = connection.ops.quote_name("cases_case")
+    if words is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+            return cursor.fetchone()[0]
     selects, params = [], []
     for word in words:
-        sql, p = _match_sql(word, places, limit=RARITY_CAP)
+        sql, p = _match_sql(word, limit=RARITY_CAP)
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) m)")
         params += p
-    table = connection.ops.quote_name("cases_case")
-    selects.append(f"(SELECT COUNT(*) FROM {table})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
-        *found, total = cursor.fetchone()
-    total = max(total, 1)
-    idf = {w: math.log(1 + (total - df + 0.5) / (df + 0.5)) for w, df in zip(words, found, strict=True)}
-    return idf, dict(zip(words, found, strict=True))
+        return dict(zip(words, cursor.fetchone(), strict=True))
 
 
 def _most_specific(concept: Concept, found: dict[str, int]) -> set[str]:
@@ -455,6 +475,15 @@ class Ranking:
     def words(self) -> list[str]:
         return list(dict.fromkeys(w for _, words, _ in self.concepts for w, _, _ in words))
 
+    @cached_property
+    def related(self) -> set[str]:
+        """The words that are only ever a related term (敬老院 for 养老), never a word asked for or its part."""
+        best: dict[str, float] = {}
+        for concept in self.understood.concepts:
+            for w in concept.words:
+                best[w.text] = max(best.get(w.text, 0.0), w.weight)
+        return {w for w, weight in best.items() if weight < PART_WEIGHT}
+
     def score(self, row: _Row, summary: dict[str, set], anywhere: dict[str, set]) -> float:
         """BM25 in spirit: per concept the best of its words (its parts together), each
         weight × idf × saturation of where it is; summed; times the document type's factor.
@@ -492,13 +521,32 @@ def _ranked(queryset, ranking: Ranking, places) -> list[tuple[int, float]]:
     """(id, rank) of the cases of ``queryset`` the tiers found, best first.  When a tier was cut
     short (more cases hold a word than were read), they are at least CANDIDATES."""
     selecting = set(ranking.selecting)
-    # The selecting words' cases, best-placed first; the other words' (stop words) only tell where
-    # they are, and only for words in fewer than RARITY_CAP cases: a commoner one counts where the
-    # title shows it.
-    chains = [[(w, tier) for tier in (*HEAD_TIERS, ANYWHERE)] for w in ranking.words if w in selecting]
-    chains += [[(w, IN_SUMMARY), (w, ANYWHERE)] for w in ranking.words if w not in selecting and not ranking.common(w)]
-    tiers, rows = _read_tiers(queryset, chains, places)
+    related = ranking.related & selecting
+
+    def chains(related_limit: int) -> list:
+        # The selecting words' cases, best-placed first (a related term's fewer: they rank below the
+        # words asked for); the other words' (stop words) only tell where they are, and only for
+        # words in fewer than RARITY_CAP cases: a commoner one counts where the title shows it.
+        out = [
+            (related_limit if w in related else CANDIDATES, [(w, tier) for tier in (*HEAD_TIERS, ANYWHERE)])
+            for w in ranking.words
+            if w in selecting
+        ]
+        out += [
+            (CANDIDATES, [(w, IN_SUMMARY), (w, ANYWHERE)])
+            for w in ranking.words
+            if w not in selecting and not ranking.common(w)
+        ]
+        return out
+
+    limit = min(RELATED_CANDIDATES, CANDIDATES)
+    tiers, rows = _read_tiers(queryset, chains(limit), places)
     found = {pk for (w, _), ids in tiers.items() if w in selecting for pk in ids}
+    if len(found) < CANDIDATES and any(len(ids) >= limit for (w, _), ids in tiers.items() if w in related):
+        # A related term was cut short while the words found fewer cases than a list holds: read
+        # it as far as the words asked for, so that the list is never cut without saying so.
+        tiers, rows = _read_tiers(queryset, chains(CANDIDATES), places)
+        found = {pk for (w, _), ids in tiers.items() if w in selecting for pk in ids}
     summary = {w: set() for w in ranking.words}
     anywhere = {w: set() for w in ranking.words}
     for (w, tier), ids in tiers.items():

@@ -89,3 +89,33 @@ def test_a_synonym_edited_in_the_admin_changes_the_cached_search_pages(seeded, c
     change = reverse("admin:cases_synonym_change", args=[group.pk])
     assert client.post(change, {"words": "跑腿 代办员", "note": ""}).status_code == 302
     assert total(public.get("/cases/?q=跑腿").content.decode()) == "0"  # no case says 代办员
+
+
+def test_a_related_term_read_in_part_never_cuts_a_short_list_silently(seeded, client, monkeypatch):
+    # 众筹 is in one case; as related terms, 养老 and 互助 are in many.  Each related term is read
+    # only in part (one case a tier here): the words found fewer cases than a list holds, so the
+    # list reads them whole and counts every case holding any of them, without "+".
+    Synonym.objects.create(words="众筹 养老 互助")
+    every = {
+        c.pk
+        for c in Case.objects.published()
+        if any(f" {w} " in f"{c.search_title} {c.search_body}" for w in ("众筹", "养老", "互助"))
+    }
+    assert len(every) > 4 and holding("众筹") == 1
+    monkeypatch.setattr(search, "RELATED_CANDIDATES", 1)
+    html = client.get("/cases/?q=众筹").content.decode()
+    assert total(html) == str(len(every)) and 'id="capped"' not in html
+    assert set(Case.objects.published().search("众筹").values_list("pk", flat=True)) == every
+
+
+def test_a_word_weighs_by_the_library_as_it_is_now(seeded):
+    # Rarity is kept between searches; a published case holding the word makes it commoner at once.
+    from .factories import CaseFactory
+
+    def best_rank():
+        return max(Case.objects.published().search("众筹").values_list("rank", flat=True))
+
+    before = best_rank()
+    assert best_rank() == before
+    CaseFactory(title="众筹修路", summary="村民众筹修路。", body="村民众筹修路，集体出工。")
+    assert best_rank() < before
