@@ -387,30 +387,28 @@ def _read_tiers(queryset, chains: list[tuple[int, list[tuple[str, str]]]], place
 
 def rarity(words: list[str]) -> tuple[dict[str, float], dict[str, int]]:
     """idf of each word, from its (capped) number of cases in the whole library, and that number.
-    Both are kept under the public version (cases/pagecache.py), each word's apart: a search
-    counts, in one statement, only the words no search counted since the library last changed.
-    (Drafts count too, and since saving a draft changes no public version, a new draft's words
-    weigh from the next change on: rank weights, never which cases are found.)"""
+    These numbers and the library's size are kept under the public version (cases/pagecache.py),
+    each apart: a search counts, in one statement, only what no search counted since the library
+    last changed.  (Drafts count too, and since saving a draft changes no public version, a new
+    draft's words weigh from the next change on: rank weights, never which cases are found.)"""
     from . import pagecache
 
     if not words:
         return {}, {}
-    total = max(pagecache.kept(lambda: _holding(None), "search: cases"), 1)
-    found = pagecache.kept_each(_holding, "search: cases holding", list(words))
+    found = pagecache.kept_each(_holding, "search: cases holding", [None, *words])
+    total = max(found[None], 1)
     idf = {w: math.log(1 + (total - found[w] + 0.5) / (found[w] + 0.5)) for w in words}
     return idf, {w: found[w] for w in words}
 
 
-def _holding(words: list[str] | None):
-    """The number of cases holding each word, up to RARITY_CAP ({word: n}, one statement);
-    with ``None``, the number of cases."""
-    table = connection.ops.quote_name("cases_case")
-    if words is None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM {table}")
-            return cursor.fetchone()[0]
+def _holding(words: list[str | None]) -> dict:
+    """The number of cases holding each word, up to RARITY_CAP, and for ``None`` the number of
+    cases: one statement."""
     selects, params = [], []
     for word in words:
+        if word is None:
+            selects.append(f"(SELECT COUNT(*) FROM {connection.ops.quote_name('cases_case')})")
+            continue
         sql, p = _match_sql(word, limit=RARITY_CAP)
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) m)")
         params += p

@@ -19,26 +19,29 @@ from django.db import connection
 from django.db.models import Count
 from django.http import QueryDict
 
-from . import search, vocabulary
+from . import pagecache, search, vocabulary
 from .models import Case, Theme
 
 FEW = 1  # results below which a page offers alternatives: an empty page (the query count stays that of any list)
 SHOWN = 6  # suggestions of each kind
-COUNTED = 1000  # suggestion counts are exact up to this number (then "1000+")
+COUNTED = 100  # suggestion counts are exact up to this number (then "100+")
 
 
 def published_counts(words: list[str]) -> dict[str, int]:
-    """How many published cases hold each word, counted up to COUNTED: one statement."""
+    """How many published cases hold each word, counted up to COUNTED: kept under the public
+    version (cases/pagecache.py), each word's apart, so that typing on (养, 养老 …) counts only
+    the words not counted since the library last changed, in one statement."""
     if not words:
         return {}
-    table = connection.ops.quote_name("cases_case")
+    return pagecache.kept_each(_count, "suggest: published cases holding", list(words))
+
+
+def _count(words: list[str]) -> dict[str, int]:
     selects, params = [], []
     for word in words:
-        sql, p = search._match_sql(word)
-        selects.append(
-            f"(SELECT COUNT(*) FROM (SELECT id FROM {table} WHERE status = %s AND id IN ({sql}) LIMIT {COUNTED}) c)"
-        )
-        params += [Case.Status.PUBLISHED, *p]
+        sql, p = search._match_sql(word, limit=COUNTED, status=Case.Status.PUBLISHED)
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) c)")
+        params += p
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         return dict(zip(words, cursor.fetchone(), strict=True))

@@ -2,6 +2,8 @@
 
 import json
 
+from django.core.cache import cache
+
 from cases.models import Synonym
 from cases.suggest import did_you_mean
 
@@ -17,6 +19,24 @@ def test_suggestions_offer_the_librarys_words_with_their_counts(seeded, client):
     assert data["terms"][0] == {"term": "留守", "count": 3}
     assert {"term": "留守儿童", "count": 3} in data["terms"]
     assert all(t["count"] > 0 for t in data["terms"])  # never a word that finds nothing
+
+
+def test_suggestion_counts_stop_at_their_cap_which_the_answer_names(seeded, client, monkeypatch):
+    from cases import suggest as suggestions
+
+    assert suggest(client, "留守")["terms"][0] == {"term": "留守", "count": 3}
+    cache.clear()
+    monkeypatch.setattr(suggestions, "COUNTED", 2)
+    data = suggest(client, "留守")
+    assert data["terms"][0] == {"term": "留守", "count": 2} and data["capped"] == 2
+
+
+def test_suggestion_counts_follow_a_publication(seeded, client):
+    from .factories import CaseFactory
+
+    assert suggest(client, "留守")["terms"][0] == {"term": "留守", "count": 3}
+    CaseFactory(title="留守老人互助", summary="留守老人结对互助。", body="村里留守老人结对互助。")
+    assert suggest(client, "留守")["terms"][0] == {"term": "留守", "count": 4}
 
 
 def test_suggestions_offer_places_with_their_counts(seeded, client):
