@@ -34,6 +34,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from search_queries import SEARCHES, SUGGESTED
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -64,6 +66,12 @@ SCENARIOS = [
     ("stats", "list", 150),
     ("list with facets", "list", 150),
     ("search", "search", 250),
+    # Issue 16: the other kinds of query an official types (bench/search_queries.py, as in bench/search_cold.py),
+    # and the search box's suggestions.
+    ("search: two words", "search", 250),
+    ("search: colloquial question", "search", 250),
+    ("search: synonym-expanded", "search", 250),
+    ("suggestions", "page", 30),
     ("search within a province", "search", 100),
     ("case page", "page", 80),
     ("API list", "page", 150),
@@ -95,6 +103,10 @@ def scenario_paths(
         "stats": [f"/stats/?from={i}" for i in range(URLS)],
         "list with facets": lists + [f"/cases/?page={n}" for n in range(2, URLS)],
         "search": [f"/cases/?q={w}" for w in WORDS],
+        "search: two words": [f"/cases/?q={q}" for q in SEARCHES["two words"]],
+        "search: colloquial question": [f"/cases/?q={q}" for q in SEARCHES["colloquial question"]],
+        "search: synonym-expanded": [f"/cases/?q={q}" for q in SEARCHES["synonym-expanded"]],
+        "suggestions": [f"/cases/suggest/?q={q}" for q in SUGGESTED],
         "search within a province": [f"/cases/?q={w}&province={p}" for w, p in zip(WORDS, provinces * 2, strict=False)],
         "case page": [f"/cases/{slug}/" for slug in slugs],
         "API list": [f"/api/cases/?province={p}&page={n}" for n in (1, 2) for p in provinces],

@@ -4,13 +4,18 @@ Run against a copy of the 100,000-case bench database (COMMON: never the shared 
 
     DATABASE_URL=postgres://…/bench_copy python bench/search_cold.py
 
-Each query is asked once through the whole Django stack (middleware, view, templates) with an
-empty cache, so nothing it needs was computed before; p50 / p95 / max per scenario, and the
-suggestions endpoint the same way.  Bounded: 10 queries a scenario, one request each.
+Each query (bench/search_queries.py) is asked once through the whole Django stack (middleware,
+view, templates), so its page is drawn, never served from the page cache; p50 / p95 / max per
+scenario, and the suggestions endpoint the same way.  Twice: first with the cache emptied at the
+start of each scenario, so that a query finds only what the scenario's earlier queries kept under
+the public version (a word's rarity, its suggestion count: as `make bench`'s cold requests do);
+then "after a publication", the cache emptied before every request.  Bounded: 10 queries a
+scenario, one request each.
 
 Latencies on a shared machine depend on its neighbours; the CPU a request costs does not (much):
 each row also gives the mean CPU per request of this process (Django) and of its PostgreSQL
-backend (from /proc), and the load average is printed with the table.
+backend (from /proc, in clock ticks of 10 ms: a mean over 10 requests), and the load average is
+printed with the table.  The process is prepared as gunicorn's workers are (portal/wsgi.py).
 """
 
 from __future__ import annotations
@@ -34,47 +39,7 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-
-SCENARIOS = {
-    "common word": ["服务", "治理", "教育", "农村", "发展", "建设", "管理", "工作", "推进", "文化"],
-    "two words": [
-        "农村 养老",
-        "乡村 治理",
-        "教育 均衡",
-        "垃圾 分类",
-        "饮水 安全",
-        "文化 服务",
-        "留守 关爱",
-        "医疗 卫生",
-        "就业 扶贫",
-        "人居 环境",
-    ],
-    "colloquial question": [
-        "老人吃饭难",
-        "孩子上学",
-        "村民办事不出村",
-        "吃水难",
-        "农村垃圾怎么处理",
-        "老人没人照顾怎么办",
-        "如何防止返贫",
-        "农村学校太小",
-        "看病难怎么办",
-        "厕所怎么改",
-    ],
-    "synonym-expanded": [
-        "敬老院",
-        "老年食堂",
-        "留守孩子",
-        "厕所革命",
-        "自来水",
-        "一站式服务",
-        "幼儿园",
-        "医共体",
-        "积分制",
-        "农村环卫",
-    ],
-}
-SUGGESTED = ["养", "留守", "河", "yang", "教育", "四川", "垃圾", "文化", "扶", "医"]
+from search_queries import SEARCHES, SUGGESTED  # noqa: E402
 
 
 def backend_cpu_ms() -> float:
@@ -88,11 +53,15 @@ def backend_cpu_ms() -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def first_requests(client: Client, path: str, values: list[str]) -> tuple[list[float], float, float]:
-    """Latencies (ms) of the first request of each value; mean CPU ms per request of Django and PostgreSQL."""
+def first_requests(client: Client, path: str, values: list[str], publish: bool) -> tuple[list[float], float, float]:
+    """Latencies (ms) of the first request of each value; mean CPU ms per request of Django and
+    PostgreSQL.  The cache is emptied before the first value; with ``publish``, before each (as
+    after a publication, when nothing kept under the public version is left)."""
     times, django_cpu, database_cpu = [], 0.0, 0.0
+    cache.clear()
     for value in values:
-        cache.clear()
+        if publish:
+            cache.clear()
         database_before, cpu_before = backend_cpu_ms(), time.process_time()
         start = time.perf_counter()
         response = client.get(path, {"q": value}, secure=True)
@@ -113,21 +82,32 @@ def row(name: str, measured: tuple[list[float], float, float]) -> str:
     )
 
 
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
+    # As gunicorn runs the portal (gunicorn.conf.py preloads portal/wsgi.py): jieba's dictionary and the
+    # templates loaded, and what was loaded kept out of the garbage collector's passes (gc.freeze).
+    import portal.wsgi  # noqa: F401
+
     client = Client()
-    client.get("/cases/", {"q": "预热"}, secure=True)  # load jieba, the gazetteer and the templates once
+    client.get("/cases/", {"q": "预热"}, secure=True)  # the gazetteer and the vocabulary, once
+    load_before = loadavg()
     lines = [
         "| scenario (first request of each query) | queries | p50 ms | p95 ms | max ms | CPU ms/req Django "
         "| CPU ms/req PostgreSQL |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name, queries in SCENARIOS.items():
-        lines.append(row(f"search: {name}", first_requests(client, "/cases/", queries)))
+    for publish, when in ((False, ""), (True, ", after a publication")):
+        for name, queries in SEARCHES.items():
+            lines.append(row(f"search: {name}{when}", first_requests(client, "/cases/", queries, publish)))
+            print(lines[-1], flush=True)
+        lines.append(row(f"suggestions{when}", first_requests(client, "/cases/suggest/", SUGGESTED, publish)))
         print(lines[-1], flush=True)
-    lines.append(row("suggestions", first_requests(client, "/cases/suggest/", SUGGESTED)))
-    print(lines[-1], flush=True)
+    print()
     print("\n".join(lines))
-    print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"load average (1, 5, 15 min): {load_before} at the start, {loadavg()} at the end")
 
 
 if __name__ == "__main__":
