@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -201,6 +202,20 @@ def prepare_corpus() -> dict:
 
 
 def get(url: str, read_all: bool = True):
+    for _attempt in range(5):
+        try:
+            return _get(url, read_all)
+        except urllib.error.HTTPError as error:
+            # Every export slot taken: a documented answer.  The slot of the export before is given
+            # back when its worker closes the sent file, a moment after this client read its last
+            # byte; wait as told and measure the download that is served.
+            if error.code != 429:
+                raise
+            time.sleep(int(error.headers.get("Retry-After", "1")))
+    return _get(url, read_all)
+
+
+def _get(url: str, read_all: bool):
     started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=300) as response:
         first = response.read(1)
