@@ -238,8 +238,8 @@ class CaseFilter(django_filters.FilterSet):
     @property
     def sort_order(self) -> str:
         """The requested order; relevance by default when searching, else newest."""
-        value = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
-        if value == "like_mine" and not self.form.cleaned_data.get("mine"):
+        value = self._valid("sort")
+        if value == "like_mine" and not self._valid("mine"):
             value = None  # like whom? (the list page asks for 我的县)
         if value:
             return value
@@ -258,8 +258,15 @@ class CaseFilter(django_filters.FilterSet):
         """A query with words in it (not blank, not punctuation only)."""
         from .search import query_tokens
 
-        query = self.form.cleaned_data.get("q") if self.is_bound and self.form.is_valid() else ""
-        return bool(query_tokens(query or ""))
+        return bool(query_tokens(self._valid("q") or ""))
+
+    def _valid(self, name: str):
+        """A field's value when it is valid, whatever the others are: an invalid one is ignored
+        (and the list says so, ``ignored_filters``), the rest still apply — the order too."""
+        if not self.is_bound:
+            return None
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name)
 
     @property
     def qs(self):

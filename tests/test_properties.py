@@ -129,3 +129,12 @@ def test_an_invalid_filter_is_ignored_with_a_note_on_the_list_and_refused_by_dow
         response = client.get(url, {"year_min": "abc"})
         assert response.status_code == 400 and "起始年份" in response.content.decode(), url
     assert client.get("/api/cases/", {"year_min": "abc"}).status_code == 400
+
+
+@pytest.mark.parametrize("sort", ["title", "relevance"])
+def test_an_invalid_filter_leaves_the_order_asked_for(seeded, client, sort):
+    params = {"q": "养老", "sort": sort}
+    valid = client.get("/cases/", params).context["page"].object_list
+    ignored = client.get("/cases/", {**params, "year_min": "abc"}).context["page"].object_list
+    assert [c.pk for c in ignored] == [c.pk for c in valid]
+    assert len(valid) >= 3
