@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Expression, FloatField, Value
 
@@ -356,6 +357,10 @@ def _read_tiers(queryset, chains: list[tuple[int, list[tuple[str, str]]]], place
     found: dict[tuple[str, str], list[int]] = {key: [] for key in wanted}
     rows: dict[int, _Row] = {}
     if not wanted:
+        return found, rows
+    try:
+        queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (year_min=110000): no case holds any word
         return found, rows
     materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     ctes, selects, params = [], [], []

@@ -138,3 +138,14 @@ def test_an_invalid_filter_leaves_the_order_asked_for(seeded, client, sort):
     ignored = client.get("/cases/", {**params, "year_min": "abc"}).context["page"].object_list
     assert [c.pk for c in ignored] == [c.pk for c in valid]
     assert len(valid) >= 3
+
+
+@pytest.mark.parametrize("path", ["/cases/", "/api/cases/"])
+def test_a_search_within_a_filter_that_matches_nothing_is_an_empty_list(seeded, client, path):
+    # A year beyond the column's range compiles to "nothing" (EmptyResultSet), not to SQL.
+    response = client.get(path, {"q": "养老", "year_min": "110000"})
+    assert response.status_code == 200
+    if path == "/api/cases/":
+        assert response.json()["count"] == 0
+    else:
+        assert 'id="total">0<' in response.content.decode()
