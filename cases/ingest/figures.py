@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from .dates import ARABIC_YEAR
+
 FIGURE, INVESTMENT, RUNNING_COST, FUNDING = "figure", "investment", "running_cost", "funding"
 
 CN_DIGITS = {
@@ -108,7 +110,6 @@ BETWEEN = re.compile(
     rf"(?:\s*\d{{4}}\s*年(?:底|末|初)?|现在|目前|当前|今年|去年)?的?\s*$"
 )
 
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 YEAR_BY_VALUE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:底|末|初)?的?\s*$")
 YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年)?\s*(?:-|－|—|–|~|～|至|到)\s*((?:19|20)\d{2})\s*年")
 YEAR_SINCE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:\d{1,2}月)?以来")
@@ -298,7 +299,7 @@ def _years(text: str, start: int, end: int) -> tuple[int | None, int | None]:
         return int(since[-1].group(1)), int(until[-1].group(1)) if until else None
     if until:
         return None, int(until[-1].group(1))
-    years = [int(y.group(1)) for y in YEAR.finditer(before)]
+    years = [int(y.group(1)) for y in ARABIC_YEAR.finditer(before)]
     if not years:
         return None, None
     # 由1993年的7.5%提升至2016年的80.3%: the first and the last year of the change.
