@@ -1,11 +1,7 @@
-"""Whole public pages, cached under the public version (cases/public.py): any change to public data
-makes a new version and so new keys, and nothing kept can be stale.  A missing page is drawn by one
-request while the others wait on a lock (PostgreSQL's advisory lock, shared by every app server).
-``kept`` keeps what many pages share under the same version: a list's counts (home, statistics, pages);
-``kept_each`` many such values at once (search's word counts).
-The cache may fail (short timeouts, settings.CACHES): pages are then drawn and served uncached, a
-warning is logged once a minute, and /healthz says "degraded".
-"""
+"""Whole public pages (and, with ``kept``, values many pages share) cached under the public version
+(cases/public.py): any change to public data makes new keys, so nothing kept can be stale.  One request
+draws a missing page while the others wait on a lock.  When the cache fails, pages are served uncached,
+a warning is logged once a minute, and /healthz says "degraded"."""
 
 from __future__ import annotations
 
@@ -29,22 +25,12 @@ log = logging.getLogger(__name__)
 TIMEOUT = 24 * 3600  # keys hold the version: the expiry only frees room
 RETRY_SECONDS, WARN_SECONDS = 5, 60  # a cache that failed is left alone a while, and warned about once a minute
 _failed = {"until": 0.0, "warned": 0.0}
-_local_lock = threading.Lock()  # where there is no PostgreSQL (development, tests)
-
-
-def cached_request(request) -> bool:
-    """An anonymous reader's GET of a public page (no session, no large-text cookie)."""
-    return (
-        request.method == "GET"
-        and not {settings.SESSION_COOKIE_NAME, "display"} & request.COOKIES.keys()
-        and not request.path.startswith((f"/{settings.ADMIN_URL}", "/healthz"))
-    )
+_local_lock = threading.Lock()  # without PostgreSQL's advisory locks (development, tests)
 
 
 def _cache(method: str, *args):
     """A cache call, or None when the cache does not answer (and is then left alone a while)."""
-    now = time.monotonic()
-    if now >= _failed["until"]:
+    if (now := time.monotonic()) >= _failed["until"]:
         try:
             return getattr(cache, method)(*args)
         except Exception as error:  # noqa: BLE001 - whatever the backend raises, the page is drawn
@@ -81,41 +67,32 @@ def _key(kind: str, state: public.State, *parts) -> str:
     return f"{kind}:{state.epoch}.{state.version}:{hashlib.sha1(repr(parts).encode()).hexdigest()}"
 
 
-def kept(compute, *parts):
-    """``compute()``, kept under the public version and ``parts``, which must name all it reads."""
+def kept_each(compute, kind: str, keys: list) -> dict:
+    """{key: value} for ``keys``, kept under the public version, ``kind`` and the key (which together
+    must name all that a value reads); ``compute(missing_keys)`` gives those not kept yet."""
     state = public.state()
     routers.follow(state.epoch, state.version)  # read from a replica only if it has this version
-    if (found := _cache("get", key := _key("kept", state, *parts))) is None:
-        _cache("set", key, found := compute(), TIMEOUT)
-    return found
-
-
-def kept_each(compute, kind: str, keys: list) -> dict:
-    """``kept`` for many values at once: ``compute(missing_keys)`` returns {key: value} for the keys
-    not kept yet under the public version and ``kind`` (which, with the key, must name all it reads);
-    each value is kept apart, so that another call sharing some keys finds them."""
-    state = public.state()
-    routers.follow(state.epoch, state.version)
     names = {key: _key("kept", state, kind, key) for key in keys}
     stored = _cache("get_many", list(names.values())) or {}
     found = {key: stored[name] for key, name in names.items() if name in stored}
     if missing := [key for key in keys if key not in found]:
-        computed = compute(missing)
+        found.update(computed := compute(missing))
         _cache("set_many", {names[key]: computed[key] for key in missing}, TIMEOUT)
-        found.update(computed)
     return found
 
 
-def _storable(response) -> bool:
-    private = any(word in response.get("Cache-Control", "") for word in ("private", "no-store", "no-cache"))
-    return response.status_code == 200 and not (response.streaming or response.cookies or private)
+def kept(compute, *parts):
+    """``compute()``, kept under the public version and ``parts``, which must name all it reads."""
+    return kept_each(lambda missing: {None: compute()}, repr(parts), [None])[None]
 
 
 def page_cache(get_response):
-    """Middleware: after the language is known, inside ConditionalGetMiddleware (ETag, 304)."""
+    """Middleware for an anonymous reader's GET (no session, no large-text cookie), after the language
+    is known, inside ConditionalGetMiddleware (ETag, 304)."""
 
     def middleware(request):
-        if not cached_request(request):
+        skipped = request.method != "GET" or {settings.SESSION_COOKIE_NAME, "display"} & request.COOKIES.keys()
+        if skipped or request.path.startswith((f"/{settings.ADMIN_URL}", "/healthz")):
             return get_response(request)
         state = public.state()
         # The API answers a browser with its HTML view (Vary: Accept), anything else with JSON.
@@ -125,7 +102,9 @@ def page_cache(get_response):
             with _drawing(key) if time.monotonic() >= _failed["until"] else nullcontext():
                 if (found := _cache("get", key)) is None:
                     routers.follow(state.epoch, state.version)  # drawn from a replica that has this version
-                    if not _storable(response := get_response(request)):
+                    response = get_response(request)
+                    private = any(w in response.get("Cache-Control", "") for w in ("private", "no-store", "no-cache"))
+                    if response.status_code != 200 or response.streaming or response.cookies or private:
                         return _dated(response, state)
                     set_response_etag(response)
                     _cache("set", key, found := (list(response.items()), response.content), TIMEOUT)
