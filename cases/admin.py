@@ -21,12 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from . import admin_import, history, workflow
+from . import admin_import, history, search, workflow
 from .duplicates import near_duplicates
 from .ingest.controls import strip_controls
 from .models import Case, KeyFigure, Keyword, Region, Source, StaleEdit, Synonym, Theme, one_record
 from .quality import FLAGS, blocking, live_flags
-from .search import normalize
+from .text import normalize
 
 
 @admin.register(Region)
@@ -427,7 +427,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         if not search_term.strip():
             return queryset, False
         by_slug = queryset.filter(slug=search_term.strip())
-        matches = queryset.search(search_term, literal=True).values("pk")
+        matches = search.apply(queryset, search_term, literal=True).values("pk")
         return queryset.filter(Q(pk__in=matches) | Q(pk__in=by_slug.values("pk"))), False
 
     # -- form

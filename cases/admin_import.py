@@ -34,7 +34,7 @@ from .ingest.regions import Resolution, place_by_names
 from .load import LoadReport, gazetteer, load_document, load_regions
 from .models import Case, Region, Source, Theme
 from .quality import flag
-from .search import normalize
+from .text import normalize
 
 # ---- a document ------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import facets, search
+from . import facets, search, text
 from .filters import CaseFilter
 from .models import Case, KeyFigure, Region, Source, Theme
 
@@ -62,7 +62,7 @@ class Pages(PageNumberPagination):
 
     def capped(self) -> bool:
         query = self.request.query_params.get("q", "") if self.request else ""
-        return bool(search.query_tokens(query[: search.MAX_QUERY])) and search.capped(self.page.paginator.count)
+        return bool(text.query_tokens(query)) and search.capped(self.page.paginator.count)
 
     def get_paginated_response_schema(self, schema):
         return {

@@ -5,9 +5,10 @@ with the same shingle measure as the importer's duplicate merge."""
 
 from __future__ import annotations
 
+from . import search
 from .ingest.pipeline import near_duplicate, shingles
 from .models import Case
-from .search import query_tokens
+from .text import query_tokens
 
 CANDIDATES = 30
 # What the comparison reads of a candidate (``Case.full_text`` and the title) and the warning
@@ -27,7 +28,7 @@ def near_duplicates(title: str, text: str, exclude_pk: int | None = None, limit:
     same_title = list(queryset.filter(title=title.strip())[:CANDIDATES]) if title.strip() else []
     similar = []
     if query_tokens(title):
-        similar = list(queryset.search(title, literal=True).order_by("-rank", "pk")[:CANDIDATES])
+        similar = list(search.apply(queryset, title, literal=True).order_by("-rank", "pk")[:CANDIDATES])
     seen, out, mine = set(), [], shingles(text)
     for case in same_title + similar:
         if case.pk in seen:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Count
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,22 @@ def counts(queryset) -> dict:
     except EmptyResultSet:  # a filter that can match nothing (an empty choice)
         return {"total": 0, "province": [], "theme": [], "doc_type": [], "year": []}
     return pagecache.kept(lambda: _counted(inner, params), "counts", inner, params)
+
+
+def places_counted(queryset) -> list[tuple]:
+    """(county, prefecture, province, the county's type, terrain, number of cases) of the list's
+    cases, kept like ``counts`` (the order of places like mine reads them)."""
+    grouped = queryset.order_by().values_list("county", "prefecture", "province", "terrain").annotate(n=Count("pk"))
+    try:
+        sql, params = grouped.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+
+    def counted():  # grouped in the index's order, then each county's type (a join would sort 100,000 rows)
+        kinds = dict(Region.objects.filter(level="county").values_list("code", "kind"))
+        return [(c, pf, pv, kinds.get(c, ""), t, n) for c, pf, pv, t, n in grouped]
+
+    return pagecache.kept(counted, "places", sql, params)
 
 
 def _counted(inner: str, params) -> dict:

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from taggit.models import Tag
 
+from . import search, text
 from .models import Case, KeyFigure, Likeness, Region, Source, Theme
 from .places import CountyKind, MacroRegion, Terrain, province_codes
 
@@ -207,7 +208,7 @@ class CaseFilter(django_filters.FilterSet):
         # The places filtered by (validated with the rest of the form) narrow the index lookup.
         data = self.form.cleaned_data
         places = [(level, region.code) for level in ("province", "prefecture", "county") if (region := data.get(level))]
-        return queryset.search(value, places)
+        return search.apply(queryset, value, places)
 
     def filter_has_figures(self, queryset, name, value):
         return queryset.filter(Exists(KeyFigure.objects.filter(case=OuterRef("pk"))))
@@ -256,9 +257,7 @@ class CaseFilter(django_filters.FilterSet):
     @property
     def searching(self) -> bool:
         """A query with words in it (not blank, not punctuation only)."""
-        from .search import query_tokens
-
-        return bool(query_tokens(self._valid("q") or ""))
+        return bool(text.query_tokens(self._valid("q") or ""))
 
     def _valid(self, name: str):
         """A field's value when it is valid, whatever the others are: an invalid one is ignored

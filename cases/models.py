@@ -20,6 +20,7 @@ from taggit.models import Tag, TaggedItemBase
 
 from .ingest.controls import strip_controls
 from .places import CountyKind, Terrain, macro_region
+from .text import clean_group, index_tokens
 
 
 class Region(models.Model):
@@ -238,7 +239,7 @@ class Likeness:
 
 def _at_places(groups) -> models.Q:
     """The cases of these places and terrains ((county, prefecture, province, terrain, …) as
-    ``places_counted`` gives them), by the columns the index on a case's place starts with."""
+    cases/facets.py's ``places_counted`` gives them), by the columns the index on a case's place starts with."""
     where = []
     for terrain in sorted({group[3] for group in groups}):
         places = [group[:3] for group in groups if group[3] == terrain]
@@ -276,15 +277,6 @@ class CaseQuerySet(models.QuerySet):
         """Cases proper (案例), without the news, notices, reports and commentary a library
         also holds: what the home page's newest cases, map and theme tiles count."""
         return self.filter(doc_type=Case.DocType.CASE)
-
-    def search(self, query: str, places=(), literal: bool = False):
-        """Cases matching ``query``, best first by ``rank``; ``places``: (level, code) pairs the
-        list is also filtered by, which let PostgreSQL's index narrow the search; ``literal``:
-        the query's own words only, every one of them, no places, pinyin or related terms
-        (the editors' lookups; cases/search.py)."""
-        from . import search
-
-        return search.apply(self, query, places, literal=literal)
 
     def related_to(self, case: "Case", limit: int = 5, candidates: int = 200) -> list[int]:
         """Ids of published cases sharing its themes; among them, those sharing more
@@ -340,17 +332,17 @@ class CaseQuerySet(models.QuerySet):
             .order_by("-likeness", F("year").desc(nulls_last=True), "-pk")
         )
 
-    def like_mine_page(self, likeness: "Likeness", start: int, stop: int) -> list[int]:
+    def like_mine_page(self, likeness: "Likeness", places: list[tuple], start: int, stop: int) -> list[int]:
         """Ids of cases ``start`` to ``stop`` of this list in its like_mine order, found place by place.
 
         Likeness belongs to a case's place and terrain, and a list's cases lie in a few thousand
-        places at most: its places are counted once (kept under the public version, whoever is
-        asking: ``places_counted``) and given their points; then, from the most points down
+        places at most: its ``places`` are counted once (cases/facets.py's ``places_counted``, kept under
+        the public version whoever is asking) and given their points; then, from the most points down
         until the page is full, the newest cases of the places with so many points are read
         through the index on a case's place.  The same order as ``like_mine``'s, without ordering
         every listed case (100,000 rows: 25–40 ms of PostgreSQL for each reader)."""
         levels: dict[int, list] = {}
-        for county, prefecture, province, kind, terrain, n in self.places_counted():
+        for county, prefecture, province, kind, terrain, n in places:
             place = county or prefecture or province
             points = likeness.of({"county__kind": kind, "province": province, "place": place, "terrain": terrain})
             levels.setdefault(points, []).append((county, prefecture, province, terrain, n))
@@ -364,27 +356,6 @@ class CaseQuerySet(models.QuerySet):
             if above >= stop:
                 break
         return ids
-
-    def places_counted(self) -> list[tuple]:
-        """(county, prefecture, province, the county's type, terrain, number of cases) of this list's
-        cases; kept under the public version and the list's own statement (cases/pagecache.py)."""
-        from django.core.exceptions import EmptyResultSet
-
-        from . import pagecache
-
-        grouped = (
-            self.order_by().values_list("county", "prefecture", "province", "terrain").annotate(n=models.Count("pk"))
-        )
-        try:
-            sql, params = grouped.query.sql_with_params()
-        except EmptyResultSet:
-            return []
-
-        def counted():  # grouped in the index's order, then each county's type (a join would sort 100,000 rows)
-            kinds = dict(Region.objects.filter(level="county").values_list("code", "kind"))
-            return [(c, pf, pv, kinds.get(c, ""), t, n) for c, pf, pv, t, n in grouped]
-
-        return pagecache.kept(counted, "places", sql, params)
 
     # Columns no page shows: the search tokens, the importer's memory, a source's whole text
     # (megabytes for a long document, otherwise read with every case of a list).
@@ -635,7 +606,6 @@ class Case(models.Model):
         after that version was read.  It touches no other table: what the public pages
         learn of a save is cases/public.py's concern."""
         from .quality import live_flags
-        from .search import index_tokens
 
         strip_control_characters(self)
         if self.pk:
@@ -979,7 +949,5 @@ class Synonym(models.Model):
         return self.words
 
     def save(self, *args, **kwargs):
-        from .vocabulary import clean_group
-
         self.words = " ".join(clean_group(self.words))
         super().save(*args, **kwargs)

@@ -37,7 +37,7 @@ from django.core.files.storage import storages
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import export, limits
+from . import export
 from .filters import CaseFilter
 from .models import Case, LibraryState, Release, Theme
 
@@ -519,14 +519,6 @@ def handed_to_server(entry: dict):
         response["X-Sendfile"] = path
         return response
     return None
-
-
-def open_file(release: Release, file_name: str, on_close=None):
-    """(file, entry) of one of a release's files by its name, or (None, None)."""
-    for entry in release.files:
-        if entry["path"].rsplit("/", 1)[-1] == file_name:
-            return limits.Held(storage().open(entry["path"], "rb"), on_close), entry
-    return None, None
 
 
 class Found(NamedTuple):

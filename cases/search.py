@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -37,11 +36,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, Expression, FloatField, Value
 
-from . import vocabulary
-from .ingest.chinese import to_simplified
+from . import pagecache, vocabulary
+from .text import MAX_QUERY, keep, normalize, tokenizer, word_parts
 
-WORD = re.compile(r"[\w\u3400-\u9fff]", re.UNICODE)
-MAX_QUERY = 100  # characters of a query that are searched; the rest is ignored
 CANDIDATES = 600  # cases a search lists at most (the best); also cases read per word and tier of the index
 RARITY_CAP = 200  # and for its rarity: a word in more cases than that is common (idf below 6.2 at 100,000)
 MAX_WORDS = 12  # words of a concept whose rarity is looked up (the word asked for first)
@@ -64,34 +61,6 @@ STOP_WORDS = frozenset(
     没 没有 没人 不 不能 难 难题 问题 情况 办法 一些 这个 那个 这些 那些 我 我们 你 你们 他们 要 能 会 想 可以 好 人
     请问 关于 相关 方面""".split()
 )
-
-
-def normalize(text: str) -> str:
-    """Like the data: full-width forms folded (ＧＤＰ, ２０２１), traditional to simplified."""
-    return to_simplified(unicodedata.normalize("NFKC", text or ""))
-
-
-def _keep(token: str) -> bool:
-    return bool(token.strip()) and bool(WORD.search(token))
-
-
-def index_tokens(text: str) -> str:
-    """The tokens of a text as stored for search: ' t1 t2 … ' (spaces at both ends)."""
-    tokens = [t.lower() for t in vocabulary.tokenizer().cut_for_search(normalize(text)) if _keep(t)]
-    return f" {' '.join(tokens)} " if tokens else ""
-
-
-@lru_cache(maxsize=1024)
-def query_tokens(query: str) -> tuple[str, ...]:
-    """The tokens a query asks for, in order, without repeats (traditional folded to simplified)."""
-    tokens = [t.lower() for t in vocabulary.tokenizer().cut(normalize(query)[:MAX_QUERY]) if _keep(t)]
-    return tuple(dict.fromkeys(tokens))
-
-
-@lru_cache(maxsize=1024)
-def word_parts(token: str) -> tuple[str, ...]:
-    """The shorter words inside a token, as the index also holds them (吃水难 → 吃水)."""
-    return tuple(p for p in dict.fromkeys(vocabulary.tokenizer().cut_for_search(token)) if p != token and len(p) >= 2)
 
 
 # ---- understanding a query ----------------------------------------------------------------------
@@ -180,7 +149,7 @@ def _places(segment: str) -> tuple[list[tuple[str, list[str]]], str]:
     while len(segment) >= 2:
         # A place ends where a word ends: 互助养老 is a word, not 互助县 + 养老.
         ends, at = set(), 0
-        for token in vocabulary.tokenizer().cut(segment):
+        for token in tokenizer().cut(segment):
             at += len(token)
             ends.add(at)
         for length in range(min(len(segment), 12), 1, -1):
@@ -236,7 +205,7 @@ def understand(query: str, literal: bool = False) -> Understood:
             kept.append(rest)
         text = " ".join(t for t in kept if t)
     out.text = text
-    tokens = list(dict.fromkeys(t.lower() for t in vocabulary.tokenizer().cut(text) if _keep(t)))
+    tokens = list(dict.fromkeys(t.lower() for t in tokenizer().cut(text) if keep(t)))
     parts = {t: word_parts(t) for t in tokens}
     related = {} if literal else vocabulary.related(list(dict.fromkeys([*tokens, *sum(parts.values(), ())])))
     for token in tokens:
@@ -396,8 +365,6 @@ def rarity(words: list[str]) -> tuple[dict[str, float], dict[str, int]]:
     each apart: a search counts, in one statement, only what no search counted since the library
     last changed.  (Drafts count too, and since saving a draft changes no public version, a new
     draft's words weigh from the next change on: rank weights, never which cases are found.)"""
-    from . import pagecache
-
     if not words:
         return {}, {}
     found = pagecache.kept_each(_holding, "search: cases holding", [None, *words])

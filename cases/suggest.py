@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Count
 from django.http import QueryDict
 
-from . import pagecache, search, vocabulary
+from . import pagecache, search, text, vocabulary
 from .models import Case, Theme
 
 FEW = 1  # results below which a page offers alternatives: an empty page (the query count stays that of any list)
@@ -60,7 +60,7 @@ def _url(params: QueryDict, **changes) -> str:
 
 def matching_words(typed: str) -> list[str]:
     """Library words starting with ``typed`` (or spelled by it in pinyin), then containing it."""
-    typed = search.normalize(typed).strip().lower()
+    typed = text.normalize(typed).strip().lower()
     if not typed:
         return []
     words = vocabulary.vocabulary_words()
@@ -77,7 +77,7 @@ def matching_words(typed: str) -> list[str]:
 
 def matching_places(typed: str) -> list[tuple[str, str, str]]:
     """(level, code, path) of places whose name or short name starts with ``typed``."""
-    typed = search.normalize(typed).strip()
+    typed = text.normalize(typed).strip()
     if len(typed) < 1 or not re.match(r"[\u3400-\u9fff]", typed):
         return []
     gz = search.gazetteer()
@@ -154,10 +154,10 @@ def alternatives(params: QueryDict, total: int) -> dict:
         if (alike := did_you_mean(token)) is not None:
             better[token] = alike
     if better:
-        text = understood.text
+        corrected = understood.text
         for token, alike in better.items():
-            text = text.replace(token, alike)
-        out["did_you_mean"] = {"q": text, "url": _url(params, q=text)}
+            corrected = corrected.replace(token, alike)
+        out["did_you_mean"] = {"q": corrected, "url": _url(params, q=corrected)}
     narrowest = next((key for key in NARROWEST_FIRST if params.get(key)), None)
     if narrowest:
         wider = params.copy()
@@ -169,7 +169,7 @@ def alternatives(params: QueryDict, total: int) -> dict:
             place = search.gazetteer().places.get(value) if narrowest in ("province", "prefecture", "county") else None
             label = place.name if place else value
             out["wider"] = {"dropped": label, "count": count, "url": "?" + wider.urlencode()}
-    anywhere = Case.objects.published().search(query)
+    anywhere = search.apply(Case.objects.published(), query)
     themes = (
         Theme.objects.filter(case__in=anywhere.values("pk")).annotate(n=Count("case")).order_by("-n", "position")[:4]
     )

@@ -20,10 +20,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import citations, compare, documents, export, limits, pagecache, search
-from .facets import active_filters, counts, facets
+from .facets import active_filters, counts, facets, places_counted
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
 from .models import Case, KeyFigure, Region, Source, Theme
 from .suggest import alternatives, suggestions, understood_help
+from .text import MAX_QUERY
 
 PAGE_SIZE = 20
 
@@ -155,7 +156,8 @@ def case_list(request):
     page = paginator.get_page(request.GET.get("page"))
     if like_mine:  # the page's cases found place by place, not by ordering every listed case
         start = (page.number - 1) * PAGE_SIZE
-        ids = case_filter.qs.like_mine_page(case_filter.likeness, start, start + PAGE_SIZE)
+        places = places_counted(case_filter.qs)
+        ids = case_filter.qs.like_mine_page(case_filter.likeness, places, start, start + PAGE_SIZE)
         page.object_list = Case.objects.for_cards().in_order(ids)
     case_filter.narrow_choices()
     context = {
@@ -196,7 +198,7 @@ def _to_like_mine(request):
 def suggest(request):
     """As-you-type suggestions for the search box (static/js/suggest.js): words and places with counts."""
     return JsonResponse(
-        suggestions(request.GET.get("q", "")[: search.MAX_QUERY]), json_dumps_params={"ensure_ascii": False}
+        suggestions(request.GET.get("q", "")[: MAX_QUERY]), json_dumps_params={"ensure_ascii": False}
     )
 
 
@@ -571,7 +573,7 @@ def data_file(request, name, file_name):
     except limits.Busy:
         return limits.busy_response(request)
     try:
-        opened, entry = releases.open_file(release, file_name, on_close=slot.release)
+        opened = slot.send(releases.storage().open(entry["path"], "rb"))  # the slot is held until it is sent
     except BaseException:
         slot.release()
         raise

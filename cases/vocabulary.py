@@ -3,44 +3,25 @@
 * ``fixtures/search/synonyms.txt`` — groups of related words, reviewed like code and
   loaded into the ``Synonym`` table (migration, ``manage.py load_synonyms``), where
   editors add more in the admin.  Search reads the table at query time.
-* ``fixtures/search/words.txt`` — jieba's user dictionary: compounds of the field
-  (医共体, 积分制, 一站式 …) that should stay one word.  Search has its own tokenizer,
-  so the ingestion modules' segmentation is not changed by it.
+* ``fixtures/search/words.txt`` — the field's compounds that search's tokenizer keeps whole
+  (cases/text.py), and words of the pinyin index below.
 * Pinyin: the library's words (keywords, themes, related terms, compounds) by their
   full pinyin (yanglao) and initials (ylfw), for users without a Chinese input method.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
 from django.conf import settings
 from pypinyin import lazy_pinyin
 
+from .text import WORDS_FILE, clean_group
+
 FILES = Path(settings.BASE_DIR) / "fixtures" / "search"
 SYNONYMS_FILE = FILES / "synonyms.txt"
-WORDS_FILE = FILES / "words.txt"
-WORD = re.compile(r"[\w\u3400-\u9fff+]+")
-
-
-@lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
-    """jieba with the field's compounds (a tokenizer of its own: ingestion keeps the default one)."""
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    tk.load_userdict(str(WORDS_FILE))
-    return tk
-
-
-def clean_group(text: str) -> list[str]:
-    """The words of a group as typed (spaces, commas, 、), simplified, in order, without repeats."""
-    from .search import normalize
-
-    return list(dict.fromkeys(w.lower() for w in WORD.findall(normalize(text))))
 
 
 def file_groups(path: Path = SYNONYMS_FILE) -> list[list[str]]:

@@ -8,9 +8,9 @@ application = get_wsgi_application()
 # Load search's jieba dictionary now, in gunicorn's master with --preload (gunicorn.conf.py), not in
 # each worker's first search (about a second and 75 MB each, in every worker).  Only search's own
 # tokenizer: jieba's default one is for the ingestion modules, which load it when they first run.
-from cases import vocabulary  # noqa: E402
+from cases import text  # noqa: E402
 
-vocabulary.tokenizer().initialize()
+text.tokenizer().initialize()
 
 
 def _prepare() -> None:

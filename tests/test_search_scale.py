@@ -69,7 +69,7 @@ def test_a_word_in_the_summary_ranks_between_the_title_and_the_text(seeded):
         ],
     }
     assert all(groups.values()), {name: len(members) for name, members in groups.items()}
-    rank = dict(Case.objects.published().search(word).values_list("pk", "rank"))
+    rank = dict(search.apply(Case.objects.published(), word).values_list("pk", "rank"))
     ranks = {name: [rank[c.pk] for c in members] for name, members in groups.items()}
     assert min(ranks["title"]) > max(ranks["summary"]) and min(ranks["summary"]) > max(ranks["text"]), ranks
 
@@ -105,7 +105,7 @@ def test_a_related_term_read_in_part_never_cuts_a_short_list_silently(seeded, cl
     monkeypatch.setattr(search, "RELATED_CANDIDATES", 1)
     html = client.get("/cases/?q=众筹").content.decode()
     assert total(html) == str(len(every)) and 'id="capped"' not in html
-    assert set(Case.objects.published().search("众筹").values_list("pk", flat=True)) == every
+    assert set(search.apply(Case.objects.published(), "众筹").values_list("pk", flat=True)) == every
 
 
 def test_a_word_weighs_by_the_library_as_it_is_now(seeded):
@@ -113,7 +113,7 @@ def test_a_word_weighs_by_the_library_as_it_is_now(seeded):
     from .factories import CaseFactory
 
     def best_rank():
-        return max(Case.objects.published().search("众筹").values_list("rank", flat=True))
+        return max(search.apply(Case.objects.published(), "众筹").values_list("rank", flat=True))
 
     before = best_rank()
     assert best_rank() == before

@@ -6,7 +6,7 @@ INDEX = "cases_case_search_gin"
 
 
 def backfill(apps, schema_editor):
-    from cases.search import index_tokens
+    from cases.text import index_tokens
 
     Case = apps.get_model("cases", "Case")
     for case in Case.objects.all():

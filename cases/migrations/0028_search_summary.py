@@ -26,7 +26,7 @@ BATCH = 1000
 
 
 def fill(apps, schema_editor):
-    from cases.search import index_tokens
+    from cases.text import index_tokens
 
     Case = apps.get_model("cases", "Case")
     ids = list(Case.objects.exclude(summary="").order_by("pk").values_list("pk", flat=True))

@@ -18,7 +18,7 @@ from taggit.models import Tag
 from cases.load import load_regions
 from cases.models import Case, CaseKeyword, Region, Source, Theme
 from cases.public import bump
-from cases.search import index_tokens
+from cases.text import index_tokens
 
 BATCH = 2000
 
