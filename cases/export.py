@@ -27,6 +27,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .ingest.controls import CONTROLS, strip_controls
+from .ingest.figures import plain_number
 from .models import Case
 from .places import CountyKind, MacroRegion, Terrain, macro_region
 
@@ -259,7 +260,7 @@ def _number(value):
     """A Decimal as a program reads it: an integer when it is one (32000, not 32000.0000)."""
     if value is None:
         return None
-    value = value.normalize()
+    value = plain_number(value)
     return int(value) if value == value.to_integral() else float(value)
 
 

@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
 from .ingest.controls import strip_controls
+from .ingest.figures import plain_number
 from .places import CountyKind, Terrain, macro_region
 from .text import clean_group, index_tokens
 
@@ -779,7 +780,9 @@ class KeyFigure(models.Model):
     EXTRACTED_FIELDS = ("kind", "indicator", "value", "value_max", "unit", "baseline", "year_from", "year_to")
 
     def extracted_values(self) -> dict:
-        return {name: _plain(getattr(self, name)) for name in self.EXTRACTED_FIELDS}
+        """As JSON keeps them: a Decimal as its plain text."""
+        values = {name: getattr(self, name) for name in self.EXTRACTED_FIELDS}
+        return {name: format(plain_number(v), "f") if isinstance(v, Decimal) else v for name, v in values.items()}
 
     @property
     def edited(self) -> bool:
@@ -809,27 +812,18 @@ class KeyFigure(models.Model):
         return f"{format_amount(self.baseline)}{self.unit}" if self.baseline is not None else ""
 
 
-def _plain(value):
-    """A value as JSON keeps it: a Decimal as its normalized text."""
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        return format(value, "f")
-    return value
-
-
 def format_amount(value) -> str:
     """32000 → 3.2万, 150000000 → 1.5亿, 606328 → 606328, 95.5 → 95.5 (Chinese readers count in 万 and 亿)."""
     value = Decimal(value)
     for size, word in ((Decimal(10**8), "亿"), (Decimal(10**4), "万")):
         # Only where the text would have written it so: 60.6328万 is no way to say 606328.
         if abs(value) >= size and (value / size) == (value / size).quantize(Decimal("0.01")):
-            return f"{format(_trim(value / size), 'f')}{word}"
-    return format(_trim(value), "f")
+            return f"{_written(value / size)}{word}"
+    return _written(value)
 
 
-def _trim(value: Decimal) -> Decimal:
-    value = value.quantize(Decimal("0.0001")).normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value
+def _written(value: Decimal) -> str:
+    return format(plain_number(value.quantize(Decimal("0.0001"))), "f")  # four decimals, as stored
 
 
 class LibraryState(models.Model):

@@ -241,7 +241,11 @@ def parse_number(text: str) -> Decimal | None:
     return chinese_number(text)
 
 
-def _normal(value: Decimal) -> Decimal:
+def plain_number(value: Decimal | None) -> Decimal | None:
+    """A number as a reader writes it: no trailing zeros, no exponent (32000, not 3.2E+4 or
+    32000.0000; 95.5).  The one normaliser of the importer's figures, their rows and the exports."""
+    if value is None:
+        return None
     value = value.normalize()
     return value.quantize(Decimal(1)) if value == value.to_integral() else value
 
@@ -469,12 +473,12 @@ def extract_figures(text: str) -> list[Figure]:
             Figure(
                 kind=kind,
                 indicator=indicator,
-                value=_normal(value),
+                value=plain_number(value),
                 unit=unit,
                 start=span_start,
                 end=span_end,
-                value_max=_normal(high) if high is not None else None,
-                baseline=_normal(baseline) if baseline is not None else None,
+                value_max=plain_number(high),
+                baseline=plain_number(baseline),
                 year_from=year_from,
                 year_to=year_to,
             )
