@@ -131,24 +131,7 @@ class CaseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "title",
-            "region_label",
-            "year",
-            "doc_type",
-            "terrain",
-            "themes",
-            "summary",
-            "background",
-            "measures",
-            "outcomes",
-            "conditions",
-            "problems",
-            "lessons",
-            "next_steps",
-            "body",
-            "status",
-        ]
+        fields = ["title", "region_label", "year", "doc_type", "terrain", "themes", *Case.SECTIONS, "body", "status"]
 
     user = None  # set by CaseAdmin.get_form
 
@@ -367,8 +350,9 @@ class CaseAdmin(SimpleHistoryAdmin):
     readonly_fields = ["flag_panel", "evidence_panel", "public_links", "source_panel", "history_link"]
     fieldsets = [
         (None, {"fields": ["title", "place", "region_label", "terrain", "year", "doc_type", "themes", "tag_names"]}),
-        (_("内容"), {"fields": ["summary", "background", "measures", "outcomes", "body"]}),
-        (_("适用条件与经验"), {"fields": ["conditions", "problems", "lessons", "next_steps"], "classes": ["collapse"]}),
+        # What the case reports, then what others may learn from it (conditions, problems, lessons, next steps).
+        (_("内容"), {"fields": [*Case.SECTIONS[:4], "body"]}),
+        (_("适用条件与经验"), {"fields": Case.SECTIONS[4:], "classes": ["collapse"]}),
         (
             _("审核与发布"),
             {

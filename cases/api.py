@@ -155,17 +155,8 @@ class CaseDetailSerializer(CaseSerializer):
     source_locator = serializers.CharField(source="locator")
 
     class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + [
-            "background",
-            "measures",
-            "outcomes",
-            "conditions",
-            "problems",
-            "lessons",
-            "next_steps",
-            "body",
-            "source_locator",
-        ]
+        # The sections the list leaves out (it has the summary), the body and where the case was read.
+        fields = CaseSerializer.Meta.fields + [*Case.SECTIONS[1:], "body", "source_locator"]
 
 
 class SourceSerializer(serializers.ModelSerializer):

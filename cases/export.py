@@ -32,8 +32,8 @@ from .models import Case
 from .places import CountyKind, MacroRegion, Terrain, macro_region
 
 FIELDS = [
-    "id", "slug", "url", "title", "summary", "background", "measures", "outcomes", "conditions", "problems",
-    "lessons", "next_steps", "body", "province", "prefecture", "county", "region_code", "region_label", "county_kind",
+    "id", "slug", "url", "title", *Case.SECTIONS, "body",
+    "province", "prefecture", "county", "region_code", "region_label", "county_kind",
     "macro_region", "terrain", "themes",
     "tags", "doc_type", "year", "investment", "funding_sources", "source", "source_title", "source_locator",
     "status", "quality_flags",

@@ -29,28 +29,11 @@ from .models import Case, Region, Source, Theme, one_record
 
 # Fields shown in a diff and restored by a revert, in the order of the form.
 FIELDS = [
-    ("title", Case._meta.get_field("title").verbose_name),
-    ("place", gettext_lazy("地区")),
-    ("region_label", Case._meta.get_field("region_label").verbose_name),
-    ("year", Case._meta.get_field("year").verbose_name),
-    ("doc_type", Case._meta.get_field("doc_type").verbose_name),
-    ("themes", Case._meta.get_field("themes").verbose_name),
-    ("tags", Case._meta.get_field("tags").verbose_name),
-    ("summary", Case._meta.get_field("summary").verbose_name),
-    ("background", Case._meta.get_field("background").verbose_name),
-    ("measures", Case._meta.get_field("measures").verbose_name),
-    ("outcomes", Case._meta.get_field("outcomes").verbose_name),
-    ("conditions", Case._meta.get_field("conditions").verbose_name),
-    ("problems", Case._meta.get_field("problems").verbose_name),
-    ("lessons", Case._meta.get_field("lessons").verbose_name),
-    ("next_steps", Case._meta.get_field("next_steps").verbose_name),
-    ("body", Case._meta.get_field("body").verbose_name),
-    ("status", Case._meta.get_field("status").verbose_name),
-    ("quality_flags", Case._meta.get_field("quality_flags").verbose_name),
-]
-SECTIONS = ["summary", "background", "measures", "outcomes", "conditions", "problems", "lessons", "next_steps"]
-TEXT_FIELDS = {*SECTIONS, "body"}
-CONTENT_FIELDS = ["title", "region_label", "year", "doc_type", *SECTIONS, "body"]
+    (name, gettext_lazy("地区") if name == "place" else Case._meta.get_field(name).verbose_name)
+    for name in ["title", "place", "region_label", "year", "doc_type", "themes", "tags", *Case.SECTIONS, "body",
+                 "status", "quality_flags"]
+]  # fmt: skip
+CONTENT_FIELDS = ["title", "region_label", "year", "doc_type", *Case.SECTIONS, "body"]
 
 
 def new_slug() -> str:

@@ -70,12 +70,10 @@ def _region_fields(row: dict) -> dict:
 
 
 def _values(parsed: ParsedCase, publish: bool) -> dict:
+    """The fields the importer writes: an editor's change to any of them is kept."""
     return {
         "title": parsed.title,
-        "summary": parsed.summary,
-        "background": parsed.background,
-        "measures": parsed.measures,
-        "outcomes": parsed.outcomes,
+        **{name: getattr(parsed, name) for name in Case.SECTIONS},
         "body": parsed.body,
         "province": parsed.province,
         "prefecture": parsed.prefecture,
@@ -87,10 +85,6 @@ def _values(parsed: ParsedCase, publish: bool) -> dict:
         "quality_flags": parsed.flags,
         "themes": sorted(parsed.themes),
         "tags": sorted(parsed.tags),
-        "conditions": parsed.conditions,
-        "problems": parsed.problems,
-        "lessons": parsed.lessons,
-        "next_steps": parsed.next_steps,
         "terrain": parsed.terrain,
     }
 
@@ -111,9 +105,9 @@ def _evidence(parsed: ParsedCase, kept: set[str]) -> dict:
     return {k: v for k, v in parsed.evidence.items() if not kept & set(EVIDENCE_FIELDS.get(k, ()))}
 
 
-def _current(case: Case) -> dict:
+def _current(case: Case, names) -> dict:
     values = {}
-    for name in Case.IMPORTED_FIELDS:
+    for name in names:
         if name in ("province", "prefecture", "county"):
             values[name] = getattr(case, f"{name}_id")
         elif name == "themes":
@@ -174,7 +168,7 @@ def load_document(doc: ParsedDocument, report: LoadReport | None = None, publish
             report.counts["created"] += 1
             load_figures(case, parsed.figures, parsed.body, report)
             continue
-        current, last = _current(case), case.imported
+        current, last = _current(case, new), case.imported
         changed: set[str] = set()
         kept: set[str] = set()
         for name, value in new.items():

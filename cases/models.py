@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from .ingest import sections
 from .ingest.controls import strip_controls
 from .ingest.figures import plain_number
 from .places import CountyKind, Terrain, macro_region
@@ -475,30 +476,9 @@ class Case(models.Model):
         NEWS = "news", _("新闻")
         COMMENTARY = "commentary", _("评论")
 
-    # Fields the importer writes; an editor's change to any of them is kept.
-    IMPORTED_FIELDS = (
-        "title",
-        "summary",
-        "background",
-        "measures",
-        "outcomes",
-        "body",
-        "province",
-        "prefecture",
-        "county",
-        "region_label",
-        "doc_type",
-        "year",
-        "status",
-        "quality_flags",
-        "themes",
-        "tags",
-        "conditions",
-        "problems",
-        "lessons",
-        "next_steps",
-        "terrain",
-    )
+    # The sections of its text, in their order on its page, in the forms, the exports, the API and
+    # the history; the body, the whole text, follows them.  One list (cases/ingest/sections.py).
+    SECTIONS = sections.SECTIONS
 
     slug = models.SlugField(max_length=40, unique=True, help_text=_("稳定的短标识，用于链接"))
     title = models.CharField(_("标题"), max_length=300, blank=True)
@@ -664,8 +644,7 @@ class Case(models.Model):
     def full_text(self) -> str:
         """Every public text of the case: what search, the privacy check, the quality flags and
         the duplicate check read."""
-        sections = [self.summary, self.background, self.measures, self.outcomes, self.conditions, self.problems]
-        return "\n".join([self.region_label, *sections, self.lessons, self.next_steps, self.body])
+        return "\n".join([self.region_label, *(getattr(self, name) for name in self.SECTIONS), self.body])
 
     def privacy_findings(self, tag_names: list[str] | None = None):
         """What looks like personal data in the public fields: title, texts and keywords

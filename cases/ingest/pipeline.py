@@ -13,7 +13,7 @@ from .figures import Figure, extract_figures
 from .mojibake import REPLACEMENT
 from .normalize import normalize_document
 from .regions import Gazetteer
-from .sections import split_sections
+from .sections import SECTIONS, split_sections
 from .segment import RawItem, _title_like, clean_title, segment
 from .themes import doc_type_for, explain_themes, tags_for, themes_for
 
@@ -195,10 +195,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
             ParsedCase(
                 ordinal=ordinal,
                 title=title,
-                summary=sections.summary,
-                background=sections.background,
-                measures=sections.measures,
-                outcomes=sections.outcomes,
+                **{name: getattr(sections, name) for name in SECTIONS},
                 body=body,
                 province=res.province,
                 prefecture=res.prefecture,
@@ -210,10 +207,6 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
                 year=year,
                 span=item.span,
                 flags=sorted(set(flags)),
-                conditions=sections.conditions,
-                problems=sections.problems,
-                lessons=sections.lessons,
-                next_steps=sections.next_steps,
                 figures=[] if item.stub else extract_figures(body),
                 terrain=case_terrain,
                 evidence={k: v for k, v in evidence.items() if v},

@@ -50,8 +50,9 @@ class Sections:
     next_steps: str = ""  # 下一步打算
 
 
-# The sections a heading starts (the summary and what it skipped are not).
-PARTS = tuple(f.name for f in fields(Sections) if f.name not in ("summary", "skipped"))
+# A case's sections, in their order on its page, in the forms, the exports and the API (Case.SECTIONS).
+SECTIONS = tuple(f.name for f in fields(Sections) if f.name != "skipped")
+PARTS = SECTIONS[1:]  # the sections a heading starts (all but the summary)
 
 
 def _kind(heading: str) -> str | None:
