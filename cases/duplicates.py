@@ -13,7 +13,7 @@ from .text import query_tokens
 CANDIDATES = 30
 # What the comparison reads of a candidate (``Case.full_text`` and the title) and the warning
 # shows (status, province): not the search tokens, the importer's memory or the quality flags.
-COMPARED = ("slug", "title", "status", "region_label", "summary", "background", "measures", "outcomes", "body")
+COMPARED = ("slug", "title", "status", "region_label", *Case.SECTIONS, "body")
 SHOWN = ("province__name",)
 
 

@@ -218,3 +218,16 @@ def test_the_load_test_names_the_pages_its_server_log_times_as_its_readers_do(tm
         encoding="utf-8",
     )
     assert load.server_times(log) == [(0.0, "search + province", 12), (0.0, "editor POST", 250)]
+
+
+def test_the_duplicate_check_reads_its_candidates_in_one_query_whatever_their_sections(seeded):
+    # Comparing a candidate reads its whole text (Case.full_text): a section left out of the
+    # candidates' query was read again, case by case (four more queries a candidate).
+    from cases.duplicates import near_duplicates
+
+    case = Case.objects.get(pk=1)
+    with CaptureQueriesContext(connection) as queries:
+        found = near_duplicates(case.title, case.full_text)
+    assert [twin.pk for twin in found] == [1]
+    one_by_one = [q["sql"] for q in queries.captured_queries if 'WHERE "cases_case"."id" = ' in q["sql"]]
+    assert one_by_one == []
