@@ -51,6 +51,19 @@ def test_a_split_reads_the_new_item_on_its_own_text(gz):
     assert doc.raw[third.span[0] : third.span[1]].startswith(samples.HIDDEN + "\n四川省泸州市古蔺县")
 
 
+def test_a_split_items_sections_are_read_from_its_own_text(gz):
+    text = (
+        "四川省雅安市名山区推进农村养老服务\n一、主要做法\n"
+        "四川省雅安市名山区建设村级互助养老站，组织志愿者每周上门探访独居老人，解决了老人吃饭难的问题。\n"
+        "二、经验启示\n坚持党建引领，把互助养老纳入村规民约，让老人在家门口安享晚年。\n"
+    )
+    doc = parse_document(text, "养老.txt", gz)
+    assert doc.cases[0].lessons.startswith("坚持党建引领")
+    first, second = rearrange.items(doc, rearrange.split(rearrange.original_layout(doc), 3, doc), gz)
+    assert first.measures.startswith("四川省雅安市名山区建设") and first.lessons == ""  # not the whole item's
+    assert (second.title, second.measures, second.lessons) == ("二、经验启示", "", "")
+
+
 def test_merging_the_split_items_gives_back_the_pipeline_item(gz):
     doc = parsed_sample(gz)
     original = rearrange.original_layout(doc)

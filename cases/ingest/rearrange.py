@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from .pipeline import ParsedCase, ParsedDocument, parse_document
 from .regions import Gazetteer
-from .sections import split_sections
+from .sections import SECTIONS, split_sections
 
 
 @dataclass(frozen=True)
@@ -128,10 +128,7 @@ def _reread(doc: ParsedDocument, lines: list[Line], ordinal: int, gazetteer: Gaz
         base,
         ordinal=ordinal,
         title=title,
-        summary=sections.summary,
-        background=sections.background,
-        measures=sections.measures,
-        outcomes=sections.outcomes,
+        **{name: getattr(sections, name) for name in SECTIONS},
         body=body,
         province=read.province if read else None,
         prefecture=read.prefecture if read else None,
