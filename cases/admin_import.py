@@ -109,6 +109,8 @@ class PreviewCaseForm(forms.Form):
 
 
 PreviewFormSet = forms.formset_factory(PreviewCaseForm, extra=0)
+# The sections a preview form and a spreadsheet row carry (the others are edited in the case's own form).
+TEXTS = ("summary", "background", "measures", "outcomes")
 
 
 class ConfirmForm(forms.Form):
@@ -139,10 +141,7 @@ def _initial(parsed) -> dict:
         "year": parsed.year,
         "place": code,
         "themes": list(Theme.objects.filter(slug__in=parsed.themes)),
-        "summary": parsed.summary,
-        "background": parsed.background,
-        "measures": parsed.measures,
-        "outcomes": parsed.outcomes,
+        **{name: getattr(parsed, name) for name in TEXTS},
     }
 
 
@@ -167,7 +166,7 @@ def _apply_edits(parsed, data: dict) -> None:
             if _newlines(data.get(name, getattr(parsed, name))).strip() != getattr(parsed, name):
                 evidence.pop(name, None)
     parsed.title = data.get("title", parsed.title).strip()
-    for name in ("summary", "background", "measures", "outcomes"):
+    for name in TEXTS:
         setattr(parsed, name, _newlines(data.get(name, getattr(parsed, name))).strip())
     parsed.province, parsed.prefecture, parsed.county = (
         lineage[k].code if lineage.get(k) else None for k in ("province", "prefecture", "county")
@@ -243,7 +242,7 @@ def _preview(request, context, doc, data, layout, items, formset=None):
     for n, (parsed, case_form, (start, end)) in enumerate(
         zip(items, formset.forms, rearrange.ranges(layout, doc), strict=True)
     ):
-        text = "\n".join([parsed.summary, parsed.background, parsed.measures, parsed.outcomes, parsed.body])
+        text = "\n".join(getattr(parsed, name) for name in (*TEXTS, "body"))
         fields, other_evidence = _evidence_rows(parsed, case_form)
         # The item's paragraphs, each with the place where a new item could start before it.
         paragraphs = [(at, lines[at].text, start + 1 < at) for at in range(start + 1, end) if lines[at].text]
@@ -588,7 +587,7 @@ def validate_rows(rows: list[dict]) -> list[RowReport]:
         if title and key in seen:
             report.errors.append(_("与第 %d 行重复") % seen[key])
         seen.setdefault(key, number)
-        text = "\n".join(row.get(k, "") for k in ("summary", "background", "measures", "outcomes", "body"))
+        text = "\n".join(row.get(k, "") for k in (*TEXTS, "body"))
         report.duplicates = near_duplicates(title, text) if title else []
         if report.duplicates:
             report.errors.append(_("与已有案例重复"))
@@ -606,10 +605,7 @@ def sheet_document(reports: list[RowReport], file_name: str, data: bytes) -> Par
         if not report.ok:
             continue
         row, place = report.values, report.place
-        texts = {
-            k: _newlines(normalize(row.get(k, ""))).strip()
-            for k in ("summary", "background", "measures", "outcomes", "body")
-        }
+        texts = {k: _newlines(normalize(row.get(k, ""))).strip() for k in (*TEXTS, "body")}
         cases.append(
             ParsedCase(
                 ordinal=report.number,
