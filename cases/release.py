@@ -315,26 +315,25 @@ def datapackage(name: str, version: int, count: int, base_url: str = "") -> dict
     """The Frictionless Data Package descriptor: every table's schema, with the data dictionary
     (Chinese header, Chinese and English description) on each field."""
 
-    def described(code: str, kind: str = "string") -> dict:
-        zh, en = export.FIELD_DOCS[code]
-        return {"name": code, "title": export.HEADERS[code], "type": kind, "description": f"{zh} · {en}"}
+    def described(code: str, title: str, kind: str, docs: dict) -> dict:
+        zh, en = docs[code]
+        return {"name": code, "title": title, "type": kind, "description": f"{zh} · {en}"}
 
     def kind(code: str) -> str:
         return "integer" if code in INTEGER_FIELDS else "number" if code in NUMBER_FIELDS else "string"
 
-    case_fields = [described(code, kind(code)) for code in export.TABULAR_FIELDS]
-    figure_fields = []
-    for code in export.FIGURE_FIELDS:
-        zh, en = export.FIGURE_DOCS[code]
-        figure_fields.append(
-            {
-                "name": code,
-                "title": export.FIGURE_HEADERS[code],
-                "type": FIGURE_TYPES.get(code, "string"),
-                "description": f"{zh} · {en}",
-            }
-        )
+    def table(name: str, title: str, schema: dict) -> dict:
+        csv = {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"}
+        return {"name": name, "path": f"{name}.csv", "title": title, **csv, "schema": schema}
+
+    case_fields = [described(c, export.HEADERS[c], kind(c), export.FIELD_DOCS) for c in export.TABULAR_FIELDS]
     case_fields[0]["constraints"] = {"required": True, "unique": True}
+    figure_fields = [
+        described(c, export.FIGURE_HEADERS[c], FIGURE_TYPES.get(c, "string"), export.FIGURE_DOCS)
+        for c in export.FIGURE_FIELDS
+    ]
+    case_id = {"name": "case_id", "title": "案例编号", "type": "integer"}
+    of_a_case = {"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}}
     return {
         "name": "rural-public-service-cases",
         "title": f"{PORTAL} 数据发布 {name} (v{version})",
@@ -344,23 +343,11 @@ def datapackage(name: str, version: int, count: int, base_url: str = "") -> dict
         "created": timezone.now().isoformat(timespec="seconds"),
         "homepage": (base_url or getattr(settings, "SITE_URL", "")) + "/data/",
         "resources": [
-            {
-                "name": "cases",
-                "path": "cases.csv",
-                "title": "案例 Cases",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {"fields": case_fields, "primaryKey": ["id"]},
-            },
-            {
-                "name": "themes",
-                "path": "themes.csv",
-                "title": "主题 Themes",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {
+            table("cases", "案例 Cases", {"fields": case_fields, "primaryKey": ["id"]}),
+            table(
+                "themes",
+                "主题 Themes",
+                {
                     "fields": [
                         {"name": "slug", "title": "主题代码", "type": "string", "constraints": {"required": True}},
                         {"name": "name", "title": "主题", "type": "string"},
@@ -369,52 +356,31 @@ def datapackage(name: str, version: int, count: int, base_url: str = "") -> dict
                     ],
                     "primaryKey": ["slug"],
                 },
-            },
-            {
-                "name": "case_themes",
-                "path": "case_themes.csv",
-                "title": "案例的主题 Themes of each case",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {
-                    "fields": [
-                        {"name": "case_id", "title": "案例编号", "type": "integer"},
-                        {"name": "theme", "title": "主题代码", "type": "string"},
-                    ],
+            ),
+            table(
+                "case_themes",
+                "案例的主题 Themes of each case",
+                {
+                    "fields": [case_id, {"name": "theme", "title": "主题代码", "type": "string"}],
                     "foreignKeys": [
-                        {"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}},
+                        of_a_case,
                         {"fields": ["theme"], "reference": {"resource": "themes", "fields": ["slug"]}},
                     ],
                 },
-            },
-            {
-                "name": "keywords",
-                "path": "keywords.csv",
-                "title": "案例的关键词 Keywords of each case",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {
-                    "fields": [
-                        {"name": "case_id", "title": "案例编号", "type": "integer"},
-                        {"name": "keyword", "title": "关键词", "type": "string"},
-                    ],
-                    "foreignKeys": [{"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}}],
+            ),
+            table(
+                "keywords",
+                "案例的关键词 Keywords of each case",
+                {
+                    "fields": [case_id, {"name": "keyword", "title": "关键词", "type": "string"}],
+                    "foreignKeys": [of_a_case],
                 },
-            },
-            {
-                "name": "figures",
-                "path": "figures.csv",
-                "title": "关键数据 Key figures of each case",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {
-                    "fields": figure_fields,
-                    "foreignKeys": [{"fields": ["case_id"], "reference": {"resource": "cases", "fields": ["id"]}}],
-                },
-            },
+            ),
+            table(
+                "figures",
+                "关键数据 Key figures of each case",
+                {"fields": figure_fields, "foreignKeys": [of_a_case]},
+            ),
         ],
     }
 
