@@ -367,21 +367,21 @@ def rarity(words: list[str]) -> tuple[dict[str, float], dict[str, int]]:
     draft's words weigh from the next change on: rank weights, never which cases are found.)"""
     if not words:
         return {}, {}
-    found = pagecache.kept_each(_holding, "search: cases holding", [None, *words])
+    found = pagecache.kept_each(holding, "search: cases holding", [None, *words])
     total = max(found[None], 1)
     idf = {w: math.log(1 + (total - found[w] + 0.5) / (found[w] + 0.5)) for w in words}
     return idf, {w: found[w] for w in words}
 
 
-def _holding(words: list[str | None]) -> dict:
-    """The number of cases holding each word, up to RARITY_CAP, and for ``None`` the number of
-    cases: one statement."""
+def holding(words: list[str | None], limit: int = RARITY_CAP, status: str | None = None) -> dict:
+    """The number of cases (of ``status`` if given) holding each word, up to ``limit``, and for
+    ``None`` the number of cases: one statement."""
     selects, params = [], []
     for word in words:
         if word is None:
             selects.append(f"(SELECT COUNT(*) FROM {connection.ops.quote_name('cases_case')})")
             continue
-        sql, p = _match_sql(word, limit=RARITY_CAP)
+        sql, p = _match_sql(word, limit=limit, status=status)
         selects.append(f"(SELECT COUNT(*) FROM ({sql}) m)")
         params += p
     with connection.cursor() as cursor:

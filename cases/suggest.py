@@ -13,9 +13,9 @@ alternatives when a search finds few or no cases.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from django.db import connection
 from django.db.models import Count
 from django.http import QueryDict
 
@@ -33,18 +33,8 @@ def published_counts(words: list[str]) -> dict[str, int]:
     the words not counted since the library last changed, in one statement."""
     if not words:
         return {}
-    return pagecache.kept_each(_count, "suggest: published cases holding", list(words))
-
-
-def _count(words: list[str]) -> dict[str, int]:
-    selects, params = [], []
-    for word in words:
-        sql, p = search._match_sql(word, limit=COUNTED, status=Case.Status.PUBLISHED)
-        selects.append(f"(SELECT COUNT(*) FROM ({sql}) c)")
-        params += p
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects), params)
-        return dict(zip(words, cursor.fetchone(), strict=True))
+    count = functools.partial(search.holding, limit=COUNTED, status=Case.Status.PUBLISHED)
+    return pagecache.kept_each(count, "suggest: published cases holding", list(words))
 
 
 def _url(params: QueryDict, **changes) -> str:
