@@ -306,18 +306,7 @@ class KeyFigureInline(admin.TabularInline):
 
     model = KeyFigure
     extra = 0
-    fields = [
-        "confirmed",
-        "kind",
-        "indicator",
-        "value",
-        "value_max",
-        "unit",
-        "baseline",
-        "year_from",
-        "year_to",
-        "quote",
-    ]
+    fields = ["confirmed", *KeyFigure.EXTRACTED_FIELDS, "quote"]
     readonly_fields = ["quote"]
     verbose_name_plural = _("关键数据（自动提取的数据请对照原文核实、修改或删除）")
 
@@ -584,15 +573,17 @@ class CaseAdmin(SimpleHistoryAdmin):
         return self._confirmation(request, queryset, _t("退回编辑"), _t("退回"), form)
 
     def _confirmation(self, request, queryset, title, button, form=None):
+        cases = queryset.select_related("province", "prefecture", "county")
+        return self._action_page(request, "confirm_action", title=title, button=button, form=form, cases=cases)
+
+    def _action_page(self, request, template: str, **context):
+        """The page an action shows before it applies (admin/cases/case/<template>.html)."""
         return TemplateResponse(
             request,
-            "admin/cases/case/confirm_action.html",
+            f"admin/cases/case/{template}.html",
             {
                 **self.admin_site.each_context(request),
-                "title": title,
-                "button": button,
-                "form": form,
-                "cases": queryset.select_related("province", "prefecture", "county"),
+                **context,
                 "action": request.POST.get("action"),
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
@@ -625,19 +616,7 @@ class CaseAdmin(SimpleHistoryAdmin):
                 done += 1
             self.message_user(request, _t("已处理 %(n)d 个案例。") % {"n": done}, messages.SUCCESS)
             return None
-        return TemplateResponse(
-            request,
-            "admin/cases/case/relation_action.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "form": form,
-                "queryset": queryset,
-                "action": request.POST.get("action"),
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
+        return self._action_page(request, "relation_action", title=title, form=form, queryset=queryset)
 
     @admin.action(description=_("添加主题"), permissions=["change"])
     def add_theme(self, request, queryset):

@@ -98,18 +98,7 @@ class KeyFigureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = KeyFigure
-        fields = [
-            "kind",
-            "indicator",
-            "value",
-            "value_max",
-            "unit",
-            "baseline",
-            "year_from",
-            "year_to",
-            "confirmed",
-            "quote",
-        ]
+        fields = [*KeyFigure.EXTRACTED_FIELDS, "confirmed", "quote"]
 
 
 class CaseSerializer(serializers.ModelSerializer):
