@@ -8,6 +8,7 @@ a response.  Bad parameters answer 400 with a JSON body saying which.
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -192,45 +193,40 @@ class ApiCaseFilter(CaseFilter):
     """The list's filter; in the API an unknown value is an error (400), not ignored."""
 
 
+# What the views serve (a queryset is read afresh for each request: DRF's get_queryset).
+CASES = Case.objects.published().with_related().prefetch_related("figures")
+SOURCES = (
+    Source.objects.public()
+    .annotate(published_cases=Count("cases", filter=Q(cases__status=Case.Status.PUBLISHED)))
+    .order_by("pk")
+)
+
+
 class CaseList(generics.ListAPIView):
     """Published cases, filtered, sorted and paged exactly as the list page."""
 
+    queryset = CASES
     serializer_class = CaseSerializer
     pagination_class = Pages
     filter_backends = [DjangoFilterBackend]
     filterset_class = ApiCaseFilter
 
-    def get_queryset(self):
-        return Case.objects.published().with_related().prefetch_related("figures")
-
 
 class CaseDetail(generics.RetrieveAPIView):
+    queryset = CASES
     serializer_class = CaseDetailSerializer
     lookup_field = "slug"
 
-    def get_queryset(self):
-        return Case.objects.published().with_related().prefetch_related("figures")
-
 
 class SourceList(generics.ListAPIView):
+    queryset = SOURCES
     serializer_class = SourceSerializer
     pagination_class = Pages
 
-    def get_queryset(self):
-        from django.db.models import Count, Q
-
-        return (
-            Source.objects.public()
-            .annotate(published_cases=Count("cases", filter=Q(cases__status=Case.Status.PUBLISHED)))
-            .order_by("pk")
-        )
-
 
 class SourceDetail(generics.RetrieveAPIView):
+    queryset = SOURCES
     serializer_class = SourceSerializer
-
-    def get_queryset(self):
-        return SourceList.get_queryset(self)
 
 
 class ThemeList(generics.ListAPIView):
