@@ -51,16 +51,8 @@ FORMATS = {
         "乡村公共服务案例库_数据发布_{name}_codes.csv",
         "text/csv; charset=utf-8",
     ),
-    "xlsx": (
-        "rural-cases-{name}.xlsx",
-        "乡村公共服务案例库_数据发布_{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "xlsx-codes": (
-        "rural-cases-{name}-codes.xlsx",
-        "乡村公共服务案例库_数据发布_{name}_codes.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
+    "xlsx": ("rural-cases-{name}.xlsx", "乡村公共服务案例库_数据发布_{name}.xlsx", export.XLSX_TYPE),
+    "xlsx-codes": ("rural-cases-{name}-codes.xlsx", "乡村公共服务案例库_数据发布_{name}_codes.xlsx", export.XLSX_TYPE),
     "json": ("rural-cases-{name}.json", "乡村公共服务案例库_数据发布_{name}.json", "application/json; charset=utf-8"),
     "datapackage": (
         "rural-cases-{name}-datapackage.zip",

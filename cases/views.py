@@ -20,9 +20,11 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import citations, compare, documents, export, limits, pagecache, search
+from . import release as releases
 from .facets import active_filters, counts, facets, places_counted
 from .filters import CaseFilter, InvalidFilter, ignored_filters, strict
-from .models import Case, KeyFigure, Region, Source, Theme
+from .models import Case, KeyFigure, Region, Release, Source, Theme
+from .places import Terrain
 from .suggest import alternatives, suggestions, understood_help
 from .text import MAX_QUERY
 
@@ -82,8 +84,6 @@ MINE_COOKIE = "mine"  # "510122" or "510122.mountain": my county's code and, if 
 
 def my_place(request) -> tuple[Region | None, str]:
     """My county (with its province) and my terrain, from the cookie; (None, "") when unset or unknown."""
-    from .places import Terrain
-
     code, _, terrain = request.COOKIES.get(MINE_COOKIE, "").partition(".")
     if not (len(code) == 6 and code.isdigit()):
         return None, ""
@@ -95,8 +95,6 @@ def my_place(request) -> tuple[Region | None, str]:
 def mine(request):
     """Choose my county once: a province, then one of its counties (two plain forms, no JavaScript
     needed); kept in a cookie for a year.  ``next``: where to go back to."""
-    from .places import Terrain
-
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = ""
@@ -116,8 +114,6 @@ def mine(request):
 
 
 def mine_form(request, back: str, error: str = "", status: int = 200):
-    from .places import Terrain
-
     current, current_terrain = my_place(request)
     province_code = request.GET.get("province") or (current.code[:2] + "0000" if current else "")
     province = Region.objects.filter(code=province_code, level="province").first()
@@ -197,9 +193,7 @@ def _to_like_mine(request):
 @require_GET
 def suggest(request):
     """As-you-type suggestions for the search box (static/js/suggest.js): words and places with counts."""
-    return JsonResponse(
-        suggestions(request.GET.get("q", "")[: MAX_QUERY]), json_dumps_params={"ensure_ascii": False}
-    )
+    return JsonResponse(suggestions(request.GET.get("q", "")[:MAX_QUERY]), json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
@@ -416,7 +410,7 @@ def case_export(request, fmt):
         return response
 
     # The release holds each format with either header (JSON has field codes only).
-    in_release = {"csv": "csv", "json": "json", "xlsx": "xlsx"}[fmt] + ("-codes" if codes and fmt != "json" else "")
+    in_release = fmt + ("-codes" if codes and fmt != "json" else "")
     return limits.answer(request, fmt, count, build, in_release if _whole_library(request.GET) else None)
 
 
@@ -447,7 +441,7 @@ def figures_export(request):
 DOWNLOAD_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": export.XLSX_TYPE,
 }
 
 
@@ -535,8 +529,6 @@ def list_docx(request):
 @require_GET
 def data_releases(request, name=None):
     """The data releases, newest first (or one of them): files, checksums, citations, changelog."""
-    from .models import Release
-
     releases = list(Release.objects.all()) if name is None else [get_object_or_404(Release, name=name)]
     today = timezone.localdate()
     for release in releases:
@@ -558,9 +550,6 @@ def data_releases(request, name=None):
 @require_GET
 def data_file(request, name, file_name):
     """One file of a release, streamed from the releases storage (its address never changes)."""
-    from . import release as releases
-    from .models import Release
-
     release = get_object_or_404(Release, name=name)
     entry = next((entry for entry in release.files if entry["path"].rsplit("/", 1)[-1] == file_name), None)
     if entry is None:
@@ -583,8 +572,6 @@ def data_file(request, name, file_name):
 
 
 def _release_file_headers(response, release, entry, file_name):
-    from . import release as releases
-
     response["Content-Type"] = releases.FORMATS[entry["format"]][2]
     response["Content-Disposition"] = export.content_disposition(
         releases.download_name(release, entry["format"]), file_name
@@ -596,8 +583,6 @@ def _release_file_headers(response, release, entry, file_name):
 @require_GET
 def data_latest(request, fmt):
     """The latest release's file in a format: a stable address for scripts."""
-    from .models import Release
-
     release = Release.objects.first()
     entry = next((f for f in release.files if f["format"] == fmt), None) if release else None
     if entry is None:
@@ -608,8 +593,6 @@ def data_latest(request, fmt):
 @require_GET
 def robots_txt(request):
     """Crawlers may read everything public; the admin is not for them.  Touches no database."""
-    from django.conf import settings
-
     lines = ["User-agent: *", f"Disallow: /{settings.ADMIN_URL}", "Disallow: /api/", ""]
     lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
