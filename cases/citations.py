@@ -50,10 +50,13 @@ def bibtex(case, url: str, cited: date) -> str:
     notes += [DOUBT] if case.year_in_doubt else []
     if notes:
         fields.append(("note", "{" + "；".join(notes) + "}"))
-    body = ",\n".join(
-        f"  {name} = {{{value}}}" if not value.startswith("{") else f"  {name} = {value}" for name, value in fields
-    )
-    return f"@misc{{caselib-{case.slug},\n{body}\n}}\n"
+    return _misc(f"caselib-{case.slug}", fields)
+
+
+def _misc(key: str, fields: list[tuple[str, str]]) -> str:
+    """A BibTeX @misc entry; a value not braced already is braced."""
+    body = ",\n".join(f"  {name} = {value if value.startswith('{') else '{' + value + '}'}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
 
 
 def ris(case, url: str, cited: date) -> str:
@@ -103,10 +106,7 @@ def release_bibtex(release, url: str, cited: date) -> str:
         ("urldate", f"{cited:%Y-%m-%d}"),
         ("note", f"{{{release.case_count} 个案例 cases}}"),
     ]
-    body = ",\n".join(
-        f"  {name} = {value}" if value.startswith("{") else f"  {name} = {{{value}}}" for name, value in fields
-    )
-    return f"@misc{{caselib-release-{release.name},\n{body}\n}}\n"
+    return _misc(f"caselib-release-{release.name}", fields)
 
 
 def release_ris(release, url: str, cited: date) -> str:
