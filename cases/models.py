@@ -379,29 +379,13 @@ class CaseQuerySet(models.QuerySet):
         found = self.in_bulk(list(ids))
         return [found[pk] for pk in ids if pk in found]
 
+    # What a case card in a list shows (includes/case_card.html), and nothing more; a place's English
+    # name is made from its name and level (Region.display_name).
+    CARD = ("slug", "title", "summary", "body", "year", "quality_flags", "doc_type", "region_label",
+            *(f"{place}__{part}" for place in ("province", "prefecture", "county") for part in ("name", "level")))  # fmt: skip
+
     def for_cards(self):
-        """What a case card in a list shows (includes/case_card.html), and nothing more."""
-        return (
-            self.select_related("province", "prefecture", "county")
-            .prefetch_related("themes")
-            .only(
-                "slug",
-                "title",
-                "summary",
-                "body",
-                "year",
-                "quality_flags",
-                "doc_type",
-                "region_label",
-                # A place's English name is made from its name and level (Region.display_name).
-                "province__name",
-                "province__level",
-                "prefecture__name",
-                "prefecture__level",
-                "county__name",
-                "county__level",
-            )  # fmt: skip
-        )
+        return self.select_related("province", "prefecture", "county").prefetch_related("themes").only(*self.CARD)
 
 
 PER_KEYWORD = 300  # the newest cases of each keyword that related_to looks at
