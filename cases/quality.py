@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .ingest import privacy
 from .ingest.mojibake import REPLACEMENT
+from .ingest.pipeline import BLOCKING
 
 
 @dataclass(frozen=True)
@@ -19,24 +20,21 @@ class Flag:
     code: str
     label: str
     explanation: str
-    blocking: bool
+
+    @property
+    def blocking(self) -> bool:
+        return self.code in BLOCKING  # the importer's list, which also decides what it publishes
 
 
 FLAGS = {
     f.code: f
     for f in (
-        Flag("no-title", _("缺少标题"), _("原文中找不到这一条的标题，请补写标题。"), True),
-        Flag(
-            "region-unknown",
-            _("地区不明"),
-            _("无法从原文确定所在地区（可能是匿名化的地名），请用“地区”字段选择。"),
-            True,
-        ),
+        Flag("no-title", _("缺少标题"), _("原文中找不到这一条的标题，请补写标题。")),
+        Flag("region-unknown", _("地区不明"), _("无法从原文确定所在地区（可能是匿名化的地名），请用“地区”字段选择。")),
         Flag(
             "unrecoverable-characters",
             _("有无法恢复的字符"),
             _("原文乱码中有无法确定的字，以 � 标出，请对照来源文档改正。"),
-            True,
         ),
         Flag(
             "personal-data",
@@ -45,20 +43,18 @@ FLAGS = {
                 "文本中疑似有身份证号、手机号或受助儿童的真实姓名。请删除或改为化名；"
                 "确属可公开的信息时，由审核人员确认后才能发布。"
             ),
-            True,
         ),
         Flag(
             "region-ambiguous",
             _("地区不确定"),
             _("原文提到多个地方，看不出写的是哪一个（或是全国性的），请用“地区”字段选择，或标为全国。"),
-            True,
         ),
-        Flag("stub", _("只有条目"), _("这一条来自名单或表格，只有标题和地区，没有正文，请补充内容。"), True),
-        Flag("theme-unknown", _("主题不明"), _("原文没有明确的主题，请选择主题。"), False),
-        Flag("repeated-text", _("有重复文字"), _("原文有大段重复的行，导入时只保留了一行，请对照来源检查。"), False),
-        Flag("region-inferred", _("地区为推断"), _("原文隐去了地名，地区由文中其他线索推断，请核对。"), False),
-        Flag("region-from-landmark", _("地区来自地标"), _("地区由文中的景区或功能区名称推断，请核对。"), False),
-        Flag("year-conflict", _("年份存疑"), _("文中的阿拉伯数字年份与落款年份不一致，采用了落款年份。"), False),
+        Flag("stub", _("只有条目"), _("这一条来自名单或表格，只有标题和地区，没有正文，请补充内容。")),
+        Flag("theme-unknown", _("主题不明"), _("原文没有明确的主题，请选择主题。")),
+        Flag("repeated-text", _("有重复文字"), _("原文有大段重复的行，导入时只保留了一行，请对照来源检查。")),
+        Flag("region-inferred", _("地区为推断"), _("原文隐去了地名，地区由文中其他线索推断，请核对。")),
+        Flag("region-from-landmark", _("地区来自地标"), _("地区由文中的景区或功能区名称推断，请核对。")),
+        Flag("year-conflict", _("年份存疑"), _("文中的阿拉伯数字年份与落款年份不一致，采用了落款年份。")),
     )
 }
 
@@ -68,7 +64,7 @@ STUB_TEXT = 50
 
 
 def flag(code: str) -> Flag:
-    return FLAGS.get(code) or Flag(code, code, "", False)
+    return FLAGS.get(code) or Flag(code, code, "")
 
 
 def blocking(codes) -> list[Flag]:

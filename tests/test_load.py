@@ -60,7 +60,7 @@ def test_complete_items_are_published_and_incomplete_ones_are_drafts(seeded_once
     assert Case.objects.published().count() + drafts.count() == 58
     for case in drafts:
         assert BLOCKING & set(case.quality_flags)
-    assert {f.code for f in FLAGS.values() if f.blocking} == BLOCKING  # the pure pipeline and the model agree
+    assert {f.code for f in FLAGS.values() if f.blocking} == BLOCKING  # each blocking flag is explained
     assert not Case.objects.published().filter(province__isnull=True).exclude(region_label="全国").exists()
 
 
