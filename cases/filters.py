@@ -34,14 +34,22 @@ class MultipleChoiceField(filter_fields.ModelMultipleChoiceField):
     iterator = ListedChoices
 
 
-class ModelChoiceFilter(django_filters.ModelChoiceFilter):
-    """A choice among rows, read by one query and drawn as the fast select (unless told otherwise)."""
-
-    field_class = ChoiceField
+class SelectByDefault:
+    """A filter drawn as the fast select (below) unless told otherwise."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", Select)
         super().__init__(*args, **kwargs)
+
+
+class ChoiceFilter(SelectByDefault, django_filters.ChoiceFilter):
+    pass
+
+
+class ModelChoiceFilter(SelectByDefault, django_filters.ModelChoiceFilter):
+    """A choice among rows, read by one query."""
+
+    field_class = ChoiceField
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -108,43 +116,25 @@ class CaseFilter(django_filters.FilterSet):
         label=_("关键词标签"),
         widget=forms.TextInput,
     )
-    doc_type = django_filters.ChoiceFilter(
-        choices=Case.DocType.choices, label=_("类型"), empty_label=_("全部类型"), widget=Select
+    doc_type = ChoiceFilter(choices=Case.DocType.choices, label=_("类型"), empty_label=_("全部类型"))
+    county_kind = ChoiceFilter(
+        choices=CountyKind.choices, method="filter_county_kind", label=_("县级类型"), empty_label=_("全部县级类型")
     )
-    county_kind = django_filters.ChoiceFilter(
-        choices=CountyKind.choices,
-        method="filter_county_kind",
-        label=_("县级类型"),
-        empty_label=_("全部县级类型"),
-        widget=Select,
+    macro_region = ChoiceFilter(
+        choices=MacroRegion.choices, method="filter_macro_region", label=_("区域"), empty_label=_("全部区域")
     )
-    macro_region = django_filters.ChoiceFilter(
-        choices=MacroRegion.choices,
-        method="filter_macro_region",
-        label=_("区域"),
-        empty_label=_("全部区域"),
-        widget=Select,
-    )
-    terrain = django_filters.ChoiceFilter(
-        choices=Terrain.choices, label=_("地形"), empty_label=_("全部地形"), widget=Select
-    )
+    terrain = ChoiceFilter(choices=Terrain.choices, label=_("地形"), empty_label=_("全部地形"))
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label=_("起始年份"))
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label=_("截止年份"))
     # An unpublished source is refused as an unknown one is (its id must not be probed).
     source = ModelChoiceFilter(queryset=Source.objects.public(), label=_("来源文档"))
     # Key figures (关键数据): proposed or confirmed, any kind; investment in 万元, as officials count it.
-    has_figures = django_filters.ChoiceFilter(
-        choices=[("yes", _("有关键数据"))],
-        method="filter_has_figures",
-        label=_("关键数据"),
-        empty_label=_("不限"),
-        widget=Select,
+    has_figures = ChoiceFilter(
+        choices=[("yes", _("有关键数据"))], method="filter_has_figures", label=_("关键数据"), empty_label=_("不限")
     )
     investment_min = django_filters.NumberFilter(method="filter_investment", label=_("投资下限（万元）"), min_value=0)
     investment_max = django_filters.NumberFilter(method="filter_investment", label=_("投资上限（万元）"), min_value=0)
-    sort = django_filters.ChoiceFilter(
-        choices=SORTS, method="filter_sort", label=_("排序"), empty_label=None, null_label=None, widget=Select
-    )
+    sort = ChoiceFilter(choices=SORTS, method="filter_sort", label=_("排序"), empty_label=None, null_label=None)
     # "Places like mine first" (sort=like_mine) is relative to these: my county, and my terrain if told.
     mine = CountyCodeFilter(
         queryset=Region.objects.filter(level="county"),
@@ -152,7 +142,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("我的县"),
         widget=forms.HiddenInput,
     )
-    my_terrain = django_filters.ChoiceFilter(
+    my_terrain = ChoiceFilter(
         choices=Terrain.choices, method="filter_sort", label=_("我县地形"), widget=forms.HiddenInput
     )
 
