@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from .duplicates import near_duplicates
+from .export import table_csv
 from .ingest import rearrange
 from .ingest.decode import MAX_BYTES, BadInput, decode_document
 from .ingest.formats import read_document
@@ -370,6 +371,7 @@ COLUMNS = [
     ("body", "正文", False, "与“主要做法”至少填一项"),
 ]
 HEADERS = {label: key for key, label, _req, _help in COLUMNS}
+LABELS = list(HEADERS)
 SPLIT = re.compile(r"[、;；,，\n]+")
 MAX_ROWS = 5000
 EXAMPLE = {
@@ -390,13 +392,9 @@ def sheet_template(request, fmt: str):
     """The template provinces fill in: XLSX (with a themes sheet) or CSV."""
     if not request.user.has_perm("cases.add_case"):
         raise PermissionDenied
+    example = [EXAMPLE.get(key, "") for key in HEADERS.values()]
     if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out)
-        writer.writerow([label for _k, label, _r, _h in COLUMNS])
-        writer.writerow([EXAMPLE.get(k, "") for k, *_rest in COLUMNS])
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(table_csv(LABELS, [example]), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="cases-template.csv"'
         return response
     if fmt != "xlsx":
@@ -409,8 +407,8 @@ def sheet_template(request, fmt: str):
     book = Workbook()
     sheet = book.active
     sheet.title = "案例"
-    sheet.append([label for _k, label, _r, _h in COLUMNS])
-    sheet.append([EXAMPLE.get(k, "") for k, *_rest in COLUMNS])
+    sheet.append(LABELS)
+    sheet.append(example)
     for cell, (_key, _label, required, help_text) in zip(sheet[1], COLUMNS, strict=True):
         cell.font = Font(bold=True, color="AA0000" if required else "000000")
         if help_text:
@@ -651,7 +649,7 @@ def _as_csv(reports: list[RowReport]) -> tuple[str, dict[int, tuple[int, int]]]:
         csv.writer(out, lineterminator="\n").writerow(values)
         return out.getvalue()
 
-    parts, spans, length = [line([label for _k, label, _r, _h in COLUMNS])], {}, 0
+    parts, spans, length = [line(LABELS)], {}, 0
     length = len(parts[0])
     for report in reports:
         text = line([report.values.get(k, "") for k, *_rest in COLUMNS])
