@@ -18,8 +18,8 @@ from django.db import transaction
 
 from .ingest.figures import Figure
 from .ingest.pipeline import ParsedCase, ParsedDocument, parse_document
-from .ingest.regions import load_gazetteer
 from .models import Case, KeyFigure, Region, Source, Theme, one_record
+from .search import gazetteer  # the one loaded gazetteer, also the importers'
 
 
 @dataclass
@@ -31,10 +31,6 @@ class LoadReport:
         keys = ("created", "updated", "unchanged", "kept-editor-value")
         figures = ("figures-created", "figures-updated", "figures-removed", "figures-kept-editor-value")
         return ", ".join(f"{k} {self.counts[k]}" for k in keys + figures)
-
-
-def gazetteer():
-    return load_gazetteer(str(settings.REGIONS_FIXTURE))
 
 
 def load_regions(path: Path | None = None) -> int:
