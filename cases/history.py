@@ -265,7 +265,7 @@ def restore(record, user) -> Case:
         case.status = Case.Status.REVIEW
     case._change_reason = _("从删除中恢复")
     # The record of a deletion is taken after its links are gone: the relations are the record's before.
-    before = Case.history.filter(id=record.id, history_id__lt=record.history_id).order_by("-history_id").first()
+    before = _previous(record)
     with transaction.atomic(), one_record(case, "+"):
         case.save(force_insert=True)
         _restore_relations(case, before or record)
