@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install lint format regions vendor messages test-postgres clean bench eval-search eval-ingest eval-figures bench-ingest
+.PHONY: run test install lint format regions vendor messages test-postgres pinyin clean bench eval-search eval-ingest eval-figures bench-ingest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ format: install
 
 regions: install
 	$(BIN)/python scripts/build_regions.py
+
+# The phrases pypinyin reads otherwise than by their characters (fixtures/pinyin_phrases.tsv), from the
+# installed pypinyin: the portal runs it without its 44 MB phrase dictionary (cases/ingest/chinese.py).
+pinyin: install
+	$(BIN)/python scripts/build_pinyin.py
 
 # Front-end files served by the portal itself (echarts, China's boundaries) and axe-core for the tests.
 vendor:

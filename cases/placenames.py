@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from .ingest.chinese import syllables
 
 PROVINCES = {
     "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
@@ -45,7 +45,7 @@ PLACE_READINGS = {"长": "chang"}
 def romanize(name: str) -> str:
     """Pinyin of a proper name: 六安 -> Lu'an, 河源 -> Heyuan."""
     out = ""
-    for char, syllable in zip(name, lazy_pinyin(name, errors="ignore"), strict=False):
+    for char, syllable in zip(name, syllables(name), strict=False):
         syllable = PLACE_READINGS.get(char, syllable)
         if out and syllable[:1] in "aeo":
             out += "'"

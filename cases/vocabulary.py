@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from pypinyin import lazy_pinyin
 
+from .ingest.chinese import syllables
 from .text import WORDS_FILE, clean_group
 
 FILES = Path(settings.BASE_DIR) / "fixtures" / "search"
@@ -65,8 +65,8 @@ def related(words: list[str]) -> dict[str, set[str]]:
 
 
 def pinyin_keys(word: str) -> tuple[str, str]:
-    syllables = lazy_pinyin(word, errors="ignore")
-    return "".join(syllables), "".join(s[0] for s in syllables if s)
+    read = syllables(word)
+    return "".join(read), "".join(s[0] for s in read if s)
 
 
 def vocabulary_words() -> list[str]:

@@ -9,8 +9,10 @@ application = get_wsgi_application()
 # each worker's first search (about a second and 75 MB each, in every worker).  Only search's own
 # tokenizer: jieba's default one is for the ingestion modules, which load it when they first run.
 from cases import text  # noqa: E402
+from cases.ingest import chinese  # noqa: E402
 
 text.tokenizer().initialize()
+chinese.phrases()  # pinyin's table of phrases (2 MB), for English place names and pinyin search
 
 
 def _prepare() -> None:
