@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.forms.models import construct_instance
@@ -22,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from . import admin_import, history, search, workflow
+from .admin_import import PlaceField
 from .duplicates import near_duplicates
 from .ingest.controls import strip_controls
 from .models import Case, KeyFigure, Keyword, Region, Source, StaleEdit, Synonym, Theme, one_record
@@ -109,13 +110,7 @@ MANUAL_SOURCE_FIELDS = ["source_title", "source_publisher", "source_url", "sourc
 
 
 class CaseAdminForm(forms.ModelForm):
-    place = forms.ModelChoiceField(
-        Region.objects.select_related("parent__parent"),
-        required=False,
-        label=_("地区"),
-        help_text=_("输入地名选择，如“怀柔”；所属的省、市自动填写。全国性条目留空。"),
-        widget=AutocompleteSelect(Case._meta.get_field("county"), admin.site),
-    )
+    place = PlaceField(label=_("地区"), help_text=_("输入地名选择，如“怀柔”；所属的省、市自动填写。全国性条目留空。"))
     tag_names = TagsField(label=_("关键词"), required=False, help_text=_("选择已有关键词，或输入新词后按回车。"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A case entered by hand cites where it comes from, like an imported one (a "手工录入" source).
@@ -137,7 +132,6 @@ class CaseAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"].label_from_instance = lambda region: region.path
         case = self.instance
         if case.pk:
             self.fields["place"].initial = case.place

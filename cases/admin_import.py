@@ -79,34 +79,40 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class PlaceField(forms.ModelChoiceField):
+    """A region chosen by typing its name (the admin's autocomplete), shown by its path (北京市 › 怀柔区)."""
+
+    def __init__(self, **kwargs):
+        widget = AutocompleteSelect(Case._meta.get_field("county"), django_admin.site)
+        super().__init__(Region.objects.select_related("parent__parent"), required=False, widget=widget, **kwargs)
+
+    def label_from_instance(self, region):
+        return region.path
+
+
+def _text(label, rows: int = 3):
+    """A text of the preview, as tall as its text (css/admin.css)."""
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": rows, "class": "import-text"})
+    )
+
+
 class PreviewCaseForm(forms.Form):
     include = forms.BooleanField(label=_l("导入"), required=False, initial=True)
     title = forms.CharField(label=_l("标题"), required=False)
     doc_type = forms.ChoiceField(label=_l("文档类型"), choices=Case.DocType.choices)
     year = forms.IntegerField(label=_l("年份"), required=False, min_value=1949, max_value=2100)
-    place = forms.ModelChoiceField(
-        Region.objects.select_related("parent__parent"),
-        required=False,
-        label=_l("地区"),
-        widget=AutocompleteSelect(Case._meta.get_field("county"), django_admin.site),
-    )
+    place = PlaceField(label=_l("地区"))
     themes = forms.ModelMultipleChoiceField(
         Theme.objects.all(),
         required=False,
         label=_l("主题"),
         widget=AutocompleteSelectMultiple(Case._meta.get_field("themes"), django_admin.site),
     )
-    summary = forms.CharField(label=_l("摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    background = forms.CharField(label=_l("背景"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    measures = forms.CharField(label=_l("主要做法"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    outcomes = forms.CharField(label=_l("成效"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["place"].label_from_instance = lambda region: region.path
-        for bound in self.fields.values():
-            if isinstance(bound.widget, forms.Textarea):
-                bound.widget.attrs["class"] = "import-text"  # as tall as its text (css/admin.css)
+    summary = _text(_l("摘要"))
+    background = _text(_l("背景"))
+    measures = _text(_l("主要做法"), rows=4)
+    outcomes = _text(_l("成效"))
 
 
 PreviewFormSet = forms.formset_factory(PreviewCaseForm, extra=0)
