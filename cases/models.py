@@ -193,6 +193,9 @@ class Keyword(Tag):
         verbose_name_plural = _("关键词")
 
 
+# A case's search tokens (cases/search.py), derived on save: neither shown nor kept in its history.
+TOKENS = ("search_title", "search_summary", "search_body")
+
 # A case's narrowest place: its county, else its prefecture, else its province.
 PLACE = Coalesce("county_id", "prefecture_id", "province_id")
 
@@ -361,7 +364,7 @@ class CaseQuerySet(models.QuerySet):
 
     # Columns no page shows: the search tokens, the importer's memory, a source's whole text
     # (megabytes for a long document, otherwise read with every case of a list).
-    UNSHOWN = ("search_title", "search_summary", "search_body", "imported", "source__raw_text")
+    UNSHOWN = (*TOKENS, "imported", "source__raw_text")
 
     def with_related(self):
         return (
@@ -437,7 +440,7 @@ class Keywords(TaggableManager):
 # Each record keeps the case's themes and keywords of its moment (simple-history's m2m_fields);
 # kept by name so that one_record() below can ask it for a record.
 HISTORY = HistoricalRecords(
-    excluded_fields=["search_title", "search_summary", "search_body", "imported", "updated"],
+    excluded_fields=[*TOKENS, "imported", "updated"],
     m2m_fields=["themes", "tags"],
     verbose_name=_("案例修改记录"),
 )
@@ -587,10 +590,7 @@ class Case(models.Model):
         self.search_body = index_tokens(self.full_text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {
-                *update_fields,
-                *("search_title", "search_summary", "search_body", "quality_flags", "version"),
-            }
+            kwargs["update_fields"] = {*update_fields, *TOKENS, "quality_flags", "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
