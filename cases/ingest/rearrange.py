@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from .pipeline import ParsedCase, ParsedDocument, parse_document
 from .regions import Gazetteer
 from .sections import SECTIONS, split_sections
+from .segment import spans
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,7 @@ def from_string(value: str, doc: ParsedDocument) -> list[int]:
 
 
 def ranges(layout: list[int], doc: ParsedDocument) -> list[tuple[int, int]]:
-    ends = [*layout[1:], len(lines_of(doc))]
-    return list(zip(layout, ends, strict=True))
+    return spans(layout, len(lines_of(doc)))
 
 
 def split(layout: list[int], at: int, doc: ParsedDocument) -> list[int]:

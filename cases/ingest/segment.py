@@ -54,6 +54,11 @@ PIPE_ITEM = re.compile(r"^([^|]{1,24})\|(.{2,80})$")
 PAGE_TITLE = re.compile(r"（第\d+/\d+页）$")
 
 
+def spans(starts: list[int], end: int) -> list[tuple[int, int]]:
+    """Each start with where the next one starts (the last with ``end``)."""
+    return list(zip(starts, [*starts[1:], end], strict=True))
+
+
 def _short_title(text: str) -> bool:
     return 4 <= len(text) <= 60 and not re.search("[，。；！？]", text)
 
@@ -82,11 +87,10 @@ def numbered_list(doc: NormalizedDocument) -> Segmentation | None:
     numbers = [int(NUMBERED.match(paras[i].text).group(1)) for i in starts]
     if len(starts) < 3 or numbers[: len(numbers)] != list(range(numbers[0], numbers[0] + len(numbers))):
         return None
-    bodies = [(starts[n + 1] if n + 1 < len(starts) else len(paras)) - i - 1 for n, i in enumerate(starts)]
+    bodies = [end - i - 1 for i, end in spans(starts, len(paras))]
     names = sum(b == 0 for b in bodies[:-1]) >= max(1, (len(starts) - 1) // 2)
     seg = Segmentation("numbered-list", title=_page_title(doc) if names else "")
-    for n, i in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(paras)
+    for i, end in spans(starts, len(paras)):
         m = NUMBERED.match(paras[i].text)
         label, title = m.group(2).strip(), m.group(3).strip()
         if names:
@@ -150,8 +154,7 @@ def case_compilation(doc: NormalizedDocument) -> Segmentation | None:
     if _title_like(paras[0].text) and not CASE_START.match(paras[0].text):
         seg.title = paras[0].text
     top_level = any(TOP_HEADING.match(paras[i - 1].text) for i in starts[:1] if i)
-    for n, i in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(paras)
+    for n, (i, end) in enumerate(spans(starts, len(paras))):
         end = _until_signature(paras, i + 1, end)
         if n + 1 == len(starts) or top_level:
             # The closing section of the article is not the last case's.
@@ -187,8 +190,7 @@ def reform_collection(doc: NormalizedDocument) -> Segmentation | None:
     # The page starts in the middle of a case: keep that part, without a title.
     if sum(len(p.text) for p in head) > 80:
         seg.items.append(RawItem("", head))
-    for n, i in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(paras)
+    for i, end in spans(starts, len(paras)):
         seg.items.append(RawItem(paras[i].text, paras[i:end]))
     return seg
 
@@ -204,8 +206,7 @@ def articles(doc: NormalizedDocument) -> Segmentation | None:
     for p in paras[: starts[0]]:
         if _short_title(p.text) and " " in p.text.strip() or len(p.text) > 10 and _short_title(p.text):
             seg.title = p.text
-    for n, i in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(paras)
+    for i, end in spans(starts, len(paras)):
         title = ARTICLE.match(paras[i].text).group(2).strip()
         body = paras[i + 1 : end]
         # The article repeats its title, sometimes with a dash subtitle.
@@ -284,8 +285,7 @@ def report_collection(doc: NormalizedDocument) -> Segmentation | None:
     seg = Segmentation("report-collection")
     if starts[0] > 0:
         seg.title = paras[0].text
-    for n, i in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(paras)
+    for i, end in spans(starts, len(paras)):
         title = _clean_title(paras[i].text)
         body = [
             Paragraph(_strip_repeated_title(p.text, title) if k == 0 else p.text, p.start, p.end, p.uncertain)
