@@ -37,6 +37,22 @@ def seeded(db, django_db_setup):
     return django_db_setup
 
 
+@pytest.fixture
+def empty_library(db):
+    """The library without the seed corpus: its cases, sources and keywords are removed in the
+    test's transaction (rolled back after it), so that a test builds with tests/factories.py
+    exactly the cases it asserts on, and counts what it built.  Regions, themes and the
+    editors' groups stay: they are the site's configuration, not the corpus."""
+    from taggit.models import Tag, TaggedItem
+
+    from cases import public
+    from cases.models import Case, CaseKeyword, KeyFigure, Source
+
+    for model in (KeyFigure, CaseKeyword, TaggedItem, Case.themes.through, Case, Source, Tag):
+        model.objects.all()._raw_delete(model.objects.db)  # rows only: no history of a deletion
+    public.bump()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Counts are cached by the library's version, which a rolled-back test transaction

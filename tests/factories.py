@@ -1,13 +1,19 @@
 """Plain factories for view and admin tests (factory_boy): a case is published, in
-浙江省, with one theme and its own source, unless a test says otherwise."""
+浙江省, with one theme, no keywords and its own source, unless a test says otherwise
+(``place="511803"`` puts it in a region of the gazetteer with the region's province and
+prefecture, ``tags=[...]`` gives it keywords).  An account is an editor (编辑) unless
+``role=REVIEWER``.  Use them with the ``empty_library`` fixture to count what a test built."""
 
 import hashlib
 from decimal import Decimal
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from cases.models import Case, KeyFigure, Region, Source, Theme
+from cases.roles import EDITOR
 
 
 class ThemeFactory(DjangoModelFactory):
@@ -47,10 +53,22 @@ class CaseFactory(DjangoModelFactory):
     ordinal = factory.Sequence(lambda n: n + 1)
     span_start, span_end = 0, 12
 
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        place = kwargs.pop("place", None)
+        if place is not None:  # a region's code: the case lies in it and in the regions above it
+            kwargs.update(Region.objects.get(code=place).lineage())
+        return kwargs
+
     @factory.post_generation
     def themes(case, create, extracted, **kwargs):
         if create:
             case.themes.set(extracted if extracted is not None else [ThemeFactory()])
+
+    @factory.post_generation
+    def tags(case, create, extracted, **kwargs):
+        if create and extracted:
+            case.tags.set(extracted)
 
 
 class KeyFigureFactory(DjangoModelFactory):
@@ -66,3 +84,20 @@ class KeyFigureFactory(DjangoModelFactory):
     unit = "人"
     quote = "惠及群众3.2万人"
     confirmed = True
+
+
+class UserFactory(DjangoModelFactory):
+    """An admin account in one of the two roles the migration creates (as ``create_editor`` makes it)."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"editor{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if create:
+            user.groups.set([Group.objects.get(name=extracted or EDITOR)])
