@@ -5,7 +5,11 @@ import re
 import pytest
 from django.utils import translation
 
-from cases.models import Case
+from cases.models import Case, Theme
+
+from .factories import CaseFactory
+
+pytestmark = pytest.mark.usefixtures("empty_library")
 
 
 @pytest.fixture
@@ -18,9 +22,8 @@ def get(client, path):
     return client.get("/en" + path).content.decode()  # English lives under /en/
 
 
-@pytest.mark.django_db
-def test_english_pages_name_places_and_themes_in_english(english, seeded):
-    case = Case.objects.published().filter(county__name="名山区").get()
+def test_english_pages_name_places_and_themes_in_english(english):
+    case = CaseFactory(place="511803", region_label="四川名山")  # 四川省 雅安市 名山区
 
     card_list = get(english, "/cases/?province=510000")
     page = get(english, f"/cases/{case.slug}/")
@@ -28,23 +31,30 @@ def test_english_pages_name_places_and_themes_in_english(english, seeded):
     assert "Sichuan · Ya&#x27;an · Mingshan District" in card_list
     assert ">Sichuan</a> › <a" in page
     metas = re.findall(r'<p class="meta">(.*?)</p>', card_list, re.S)
-    assert [m for m in metas if "四川" in m] == []
+    assert len(metas) == 1 and "四川" not in metas[0]
     assert '<option value="510000" selected>Sichuan</option>' in card_list
 
 
-@pytest.mark.django_db
-def test_english_pages_say_once_that_case_texts_are_chinese(english, seeded):
+def test_english_pages_say_once_that_case_texts_are_chinese(english):
+    CaseFactory()
     html = get(english, "/")
     assert html.count("the case texts themselves are published in Chinese only") == 1
 
 
-@pytest.mark.django_db
-def test_theme_tiles_without_cases_are_not_links(client, seeded):
-    from cases.models import Theme
+def test_theme_tiles_without_cases_are_not_links(client):
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    CaseFactory.create_batch(2, themes=[themes["elderly-care"]])
+    CaseFactory(themes=[themes["elderly-care"], themes["education"]])
+    CaseFactory(themes=[themes["childcare"]], status=Case.Status.DRAFT)  # counts for no tile
 
-    empty = [t for t in Theme.objects.all() if not Case.objects.published().filter(themes=t).exists()]
     html = client.get("/").content.decode()
 
-    for theme in empty:
-        assert f'?theme={theme.slug}"' not in html
-        assert f'<span class="empty-tile">{theme.name} <span class="count">0</span></span>' in html
+    tiles = re.search(r'<ul class="tiles">(.*?)</ul>', html, re.S).group(1)
+    links = re.findall(
+        r'<a href="/cases/\?doc_type=case&amp;theme=([^"]+)">[^<]+<span class="count">(\d+)</span>', tiles
+    )
+    assert links == [("education", "1"), ("elderly-care", "3")]  # in the programme's order
+    for slug, theme in themes.items():
+        if slug not in ("education", "elderly-care"):
+            assert f'<span class="empty-tile">{theme.name} <span class="count">0</span></span>' in tiles
+            assert f"theme={slug}" not in html
