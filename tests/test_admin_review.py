@@ -1,37 +1,43 @@
 """The review desk's decisions: publishing after seeing each case, sending a case back with a comment."""
 
-import io
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from cases.models import Case
+from cases.roles import EDITOR, REVIEWER
 
-PASSWORD = "Rural-case-2026!"
+from .factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.usefixtures("empty_library")
 CHANGELIST = "/admin/cases/case/"
 
 
 def login(name, role):
-    from django.test import Client
-
-    call_command("create_editor", name, "--role", role, "--password", PASSWORD, stdout=io.StringIO())
     client = Client()
-    client.force_login(get_user_model().objects.get(username=name))
+    client.force_login(UserFactory(username=name, role={"editor": EDITOR, "reviewer": REVIEWER}[role]))
     return client
 
 
 def in_review(n):
-    pks = list(Case.objects.published().order_by("pk").values_list("pk", flat=True)[:n])
-    Case.objects.filter(pk__in=pks).update(status=Case.Status.REVIEW)
-    return list(Case.objects.filter(pk__in=pks).order_by("pk"))
+    return CaseFactory.create_batch(n, status=Case.Status.REVIEW)
 
 
-@pytest.mark.django_db
-def test_bulk_publishing_first_lists_each_case_with_its_flags(seeded):
-    ready, blocked = in_review(2)
-    Case.objects.filter(pk=blocked.pk).update(quality_flags=["region-unknown"])
+def ready_and_blocked():
+    """Two cases under review; the second's region could not be read from its source (a blocking flag)."""
+    ready = CaseFactory(status=Case.Status.REVIEW, title="可以发布的案例")
+    blocked = CaseFactory(
+        status=Case.Status.REVIEW,
+        title="地区不明的案例",
+        province=None,
+        region_label="",
+        quality_flags=["region-unknown"],
+    )
+    return ready, blocked
+
+
+def test_bulk_publishing_first_lists_each_case_with_its_flags():
+    ready, blocked = ready_and_blocked()
     reviewer = login("shenhe", "reviewer")
 
     page = reviewer.post(CHANGELIST, {"action": "publish", "_selected_action": [ready.pk, blocked.pk]})
@@ -39,17 +45,17 @@ def test_bulk_publishing_first_lists_each_case_with_its_flags(seeded):
     html = page.content.decode()
     assert page.status_code == 200
     assert f'<a href="/admin/cases/case/{ready.pk}/change/" target="_blank">{ready}</a>' in html
+    assert f'<a href="/admin/cases/case/{blocked.pk}/change/" target="_blank">{blocked}</a>' in html
     assert '<span class="flag flag-blocking" title="无法从原文确定所在地区' in html
+    assert html.count('class="flag flag-blocking"') == 1  # the blocked case's, not the ready one's
     assert list(Case.objects.filter(pk__in=[ready.pk, blocked.pk]).values_list("status", flat=True)) == [
         "review",
         "review",
     ]  # nothing moved yet
 
 
-@pytest.mark.django_db
-def test_confirmed_bulk_publishing_says_what_happened_to_each_case(seeded):
-    ready, blocked = in_review(2)
-    Case.objects.filter(pk=blocked.pk).update(quality_flags=["region-unknown"])
+def test_confirmed_bulk_publishing_says_what_happened_to_each_case():
+    ready, blocked = ready_and_blocked()
     reviewer = login("shenhe", "reviewer")
 
     page = reviewer.post(
@@ -62,8 +68,7 @@ def test_confirmed_bulk_publishing_says_what_happened_to_each_case(seeded):
     assert Case.objects.get(pk=blocked.pk).status == "review"
 
 
-@pytest.mark.django_db
-def test_a_reviewer_sends_a_case_back_and_the_editor_reads_the_comment(seeded):
+def test_a_reviewer_sends_a_case_back_and_the_editor_reads_the_comment():
     (case,) = in_review(1)
     reviewer = login("shenhe", "reviewer")
     asked = reviewer.post(CHANGELIST, {"action": "send_back", "_selected_action": [case.pk]})
@@ -85,8 +90,7 @@ def test_a_reviewer_sends_a_case_back_and_the_editor_reads_the_comment(seeded):
     assert "退回编辑：请补充成效数据。" in history
 
 
-@pytest.mark.django_db
-def test_the_comment_closes_when_the_case_goes_back_to_review(seeded):
+def test_the_comment_closes_when_the_case_goes_back_to_review():
     (case,) = in_review(1)
     reviewer = login("shenhe", "reviewer")
     reviewer.post(CHANGELIST, {"action": "send_back", "_selected_action": [case.pk], "apply": "1", "comment": "改标题"})
@@ -99,8 +103,7 @@ def test_the_comment_closes_when_the_case_goes_back_to_review(seeded):
     assert "审核退回意见" not in form
 
 
-@pytest.mark.django_db
-def test_editors_cannot_send_cases_back(seeded):
+def test_editors_cannot_send_cases_back():
     (case,) = in_review(1)
     editor = login("bianji", "editor")
 
@@ -109,10 +112,9 @@ def test_editors_cannot_send_cases_back(seeded):
     assert Case.objects.get(pk=case.pk).status == "review"
 
 
-@pytest.mark.django_db
-def test_view_on_site_of_a_draft_is_its_preview(seeded):
-    draft = Case.objects.filter(status="draft").first()
-    published = Case.objects.published().first()
+def test_view_on_site_of_a_draft_is_its_preview():
+    draft = CaseFactory(status=Case.Status.DRAFT)
+    published = CaseFactory()
     reviewer = login("shenhe", "reviewer")
 
     draft_form = reviewer.get(reverse("admin:cases_case_change", args=[draft.pk])).content.decode()
@@ -122,8 +124,8 @@ def test_view_on_site_of_a_draft_is_its_preview(seeded):
     assert f'href="{published.get_absolute_url()}" class="viewsitelink"' in published_form
 
 
-@pytest.mark.django_db
-def test_the_changelist_headers_are_in_chinese(seeded):
+def test_the_changelist_headers_are_in_chinese():
+    CaseFactory()  # an empty list has no table
     reviewer = login("shenhe", "reviewer")
     html = reviewer.get(CHANGELIST).content.decode()
     assert '<a href="?o=7">更新时间</a>' in html
