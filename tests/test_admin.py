@@ -1,18 +1,23 @@
-"""The editors' admin, driven through HTTP as each role: 编辑 (editor) and 审核 (reviewer)."""
+"""The editors' admin, driven through HTTP as each role: 编辑 (editor) and 审核 (reviewer).
+
+Each test builds the cases it works on (tests/factories.py) in an empty library; the few that
+are about the parsed seed documents themselves ask for ``seeded`` and keep the corpus."""
 
 import csv
 import io
-import re
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from cases import history
 from cases.models import Case, Region, Source, Theme
 from cases.roles import EDITOR, REVIEWER
+
+from .factories import CaseFactory, UserFactory
 
 PASSWORD = "Rural-case-2026!"
 SEED = "000"
@@ -25,19 +30,26 @@ def make_user(name, role):
     return get_user_model().objects.get(username=name)
 
 
+@pytest.fixture(autouse=True)
+def _library(request, db):
+    """An empty library, unless the test asks for the seed corpus."""
+    if "seeded" not in request.fixturenames:
+        request.getfixturevalue("empty_library")
+
+
 @pytest.fixture
-def editor(seeded, client):
-    user = make_user("bianji", "editor")
+def editor(client):
+    user = UserFactory(username="bianji", role=EDITOR)
     client.force_login(user)
     return user
 
 
 @pytest.fixture
-def reviewer_client(seeded):
+def reviewer_client():
     from django.test import Client
 
     client = Client()
-    client.force_login(make_user("shenhe", "reviewer"))
+    client.force_login(UserFactory(username="shenhe", role=REVIEWER))
     return client
 
 
@@ -82,19 +94,20 @@ NO_FIGURE_CHANGES = {
 }
 
 
-def a_draft(**filters):
-    return Case.objects.filter(status=Case.Status.DRAFT, **filters).exclude(quality_flags__icontains="personal").first()
+def a_draft(**fields):
+    """A draft without a flag: ready to be sent to review and published."""
+    return CaseFactory(**{"status": Case.Status.DRAFT, **fields})
 
 
-def a_published():
-    return Case.objects.published().order_by("pk").first()
+def a_published(**fields):
+    return CaseFactory(**fields)
 
 
-def publishable_draft():
-    case = a_published()
-    case.status = Case.Status.DRAFT
-    case.save()
-    return case
+def region_unknown(**fields):
+    """A draft whose region the importer could not read (“本县”): a blocking flag."""
+    return CaseFactory(
+        status=Case.Status.DRAFT, province=None, region_label="", quality_flags=["region-unknown"], **fields
+    )
 
 
 # ---- roles ------------------------------------------------------------------------------------
@@ -131,6 +144,7 @@ def test_create_editor_switches_roles_and_rejects_weak_passwords(db):
 
 
 def test_the_admin_speaks_chinese(editor, client):
+    a_draft()  # an empty list has no actions
     page = client.get(reverse("admin:cases_case_changelist")).content.decode()
     assert "乡村公共服务案例库 · 编辑后台" in page
     assert "送审" in page and "添加主题" in page and "状态" in page
@@ -138,7 +152,7 @@ def test_the_admin_speaks_chinese(editor, client):
 
 
 def test_an_editor_cannot_publish_through_the_form(editor, client):
-    case = a_draft(province__isnull=False)
+    case = a_draft()
     page = client.get(change_url(case)).content.decode()
     assert 'value="published"' not in page  # the choice is not offered
     response = client.post(change_url(case), post_data(case, status="published"))  # a forged POST
@@ -147,11 +161,11 @@ def test_an_editor_cannot_publish_through_the_form(editor, client):
 
 
 def test_an_editor_cannot_publish_unpublish_or_delete_through_actions(editor, client):
+    draft, published = a_draft(), a_published()
     page = client.get(reverse("admin:cases_case_changelist")).content.decode()
     assert 'value="send_to_review"' in page
     for action in ("publish", "unpublish", "delete_selected", "confirm_personal_data"):
         assert f'value="{action}"' not in page
-    draft, published = publishable_draft(), a_published()
     for action, case in (("publish", draft), ("unpublish", published), ("delete_selected", published)):
         client.post(
             reverse("admin:cases_case_changelist"), {"action": action, "_selected_action": [case.pk], "apply": "1"}
@@ -172,7 +186,7 @@ def test_an_editor_may_correct_a_published_case_but_not_withdraw_it(editor, clie
 
 
 def test_a_reviewer_publishes_unpublishes_and_deletes(reviewer_client):
-    case = publishable_draft()
+    case = a_draft()
     changelist = reverse("admin:cases_case_changelist")
     reviewer_client.post(changelist, {"action": "publish", "_selected_action": [case.pk], "apply": "1"})
     assert Case.objects.get(pk=case.pk).status == Case.Status.PUBLISHED
@@ -185,7 +199,7 @@ def test_a_reviewer_publishes_unpublishes_and_deletes(reviewer_client):
 
 
 def test_publishing_is_refused_while_a_blocking_flag_remains(reviewer_client):
-    case = Case.objects.filter(quality_flags__icontains="region-unknown").first()
+    case = region_unknown()
     reviewer_client.post(
         reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [case.pk], "apply": "1"}
     )
@@ -196,72 +210,71 @@ def test_publishing_is_refused_while_a_blocking_flag_remains(reviewer_client):
     huairou = Region.objects.get(name="怀柔区")
     response = reviewer_client.post(change_url(case), post_data(case, place=huairou.code, status="published"))
     case.refresh_from_db()
-    if "unrecoverable-characters" in case.quality_flags or "no-title" in case.quality_flags:
-        assert case.status != Case.Status.PUBLISHED
-    else:
-        assert response.status_code == 302 and case.status == Case.Status.PUBLISHED
+    assert response.status_code == 302 and case.status == Case.Status.PUBLISHED
     assert (case.province.name, case.county.name) == ("北京市", "怀柔区")
-    assert "region-unknown" not in case.quality_flags
+    assert case.quality_flags == []
 
 
 # ---- bulk actions, search, autocomplete -------------------------------------------------------
 
 
 def test_bulk_send_to_review_add_theme_and_add_tags(editor, client):
-    cases = list(Case.objects.filter(status=Case.Status.DRAFT)[:3])
-    ids = [c.pk for c in cases]
+    ids = [case.pk for case in CaseFactory.create_batch(3, status=Case.Status.DRAFT, tags=["养老"])]
+    untouched = a_draft()
     changelist = reverse("admin:cases_case_changelist")
     client.post(changelist, {"action": "send_to_review", "_selected_action": ids})
     assert set(Case.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"review"}
-    water = (
-        Theme.objects.get(slug="water-supply")
-        if Theme.objects.filter(slug="water-supply").exists()
-        else Theme.objects.last()
-    )
+    water = Theme.objects.get(slug="water-supply")
     form = client.post(changelist, {"action": "add_theme", "_selected_action": ids})
     assert form.status_code == 200 and "添加主题" in form.content.decode()  # the intermediate page
     client.post(changelist, {"action": "add_theme", "_selected_action": ids, "apply": "1", "theme": water.pk})
     assert all(water in c.themes.all() for c in Case.objects.filter(pk__in=ids))
     client.post(changelist, {"action": "add_tags", "_selected_action": ids, "apply": "1", "tags": "示范点、新词"})
-    assert all({"示范点", "新词"} <= set(c.tags.names()) for c in Case.objects.filter(pk__in=ids))
+    assert [sorted(c.tags.names()) for c in Case.objects.filter(pk__in=ids)] == [["养老", "新词", "示范点"]] * 3
+    untouched.refresh_from_db()
+    assert (untouched.status, list(untouched.tags.names())) == ("draft", [])
+    assert water not in untouched.themes.all()
     # Each bulk change is in the history with the relations it left.
-    record = Case.objects.get(pk=ids[0]).history.order_by("-history_id").first()
-    assert {"示范点", "新词"} <= set(history.keywords(record)) and record.history_user.username == "bianji"
-    assert water.pk in history.themes(record)
+    case = Case.objects.get(pk=ids[0])
+    record = case.history.order_by("-history_id").first()
+    assert sorted(history.keywords(record)) == ["养老", "新词", "示范点"] and record.history_user.username == "bianji"
+    themes = sorted(case.themes.values_list("pk", flat=True))
+    assert sorted(history.themes(record)) == themes and water.pk in themes and len(themes) == 2
 
 
 def test_admin_search_uses_the_public_normalisation(editor, client):
-    changelist = reverse("admin:cases_case_changelist")
-    simplified = client.get(changelist, {"q": "养老"}).context["cl"].result_count
-    traditional = client.get(changelist, {"q": "養老"}).context["cl"].result_count
-    assert simplified == traditional > 0
+    elder = [a_published(title="互助养老服务"), a_draft(body="村里办起养老食堂。")]
     case = a_published()
+    changelist = reverse("admin:cases_case_changelist")
+    simplified = client.get(changelist, {"q": "养老"}).context["cl"]
+    traditional = client.get(changelist, {"q": "養老"}).context["cl"]
+    assert sorted(c.pk for c in simplified.result_list) == sorted(c.pk for c in elder)
+    assert sorted(c.pk for c in traditional.result_list) == sorted(c.pk for c in elder)
     assert client.get(changelist, {"q": case.slug}).context["cl"].result_count == 1
 
 
 def test_admin_filters_by_flag_province_and_status(editor, client):
+    unplaced = region_unknown()
+    untitled = a_draft(status=Case.Status.REVIEW, title="", quality_flags=["no-title"], place="110116")
+    doubtful = a_draft(quality_flags=["year-conflict"], place="110116")  # a doubt, not blocking
+    older = a_draft(place="511803", body="联系人电话13812345678。")
+    newer = a_published(place="511803", body="联系人电话13987654321。")
+    older.save()  # edited last: first in the list
+    zhejiang = [a_published(), a_draft()]
     changelist = reverse("admin:cases_case_changelist")
-    blocked = client.get(changelist, {"flag": "blocking"}).context["cl"].result_count
-    assert (
-        blocked
-        == Case.objects.exclude(status="published").count()
-        - Case.objects.filter(status="draft", quality_flags=[]).count()
-        or blocked > 0
-    )
-    personal = client.get(changelist, {"flag": "personal-data"}).context["cl"]
-    assert [c.slug for c in personal.result_list] == [
-        c.slug for c in Case.objects.filter(quality_flags__icontains="personal-data").order_by("-updated")
-    ]
-    zhejiang = Region.objects.get(name="浙江省")
-    count = client.get(changelist, {"province": zhejiang.code}).context["cl"].result_count
-    assert count == Case.objects.filter(province=zhejiang).count() > 0
-    assert (
-        client.get(changelist, {"status__exact": "draft"}).context["cl"].result_count
-        == Case.objects.filter(status="draft").count()
-    )
+
+    def listed(**params):
+        return [case.pk for case in client.get(changelist, params).context["cl"].result_list]
+
+    assert sorted(listed(flag="blocking")) == sorted(c.pk for c in (unplaced, untitled, older, newer))
+    assert listed(flag="personal-data") == [older.pk, newer.pk]  # the most recently edited first
+    assert sorted(listed(province="330000")) == sorted(c.pk for c in zhejiang)
+    assert sorted(listed(status__exact="draft")) == sorted(c.pk for c in (unplaced, doubtful, older, zhejiang[1]))
 
 
 def test_region_autocomplete_shows_the_path(editor, client):
+    a_published(tags=["留守儿童", "养老"])
+    a_draft(tags=["留守老人", "留守儿童"])
     response = client.get(
         reverse("admin:autocomplete"),
         {"term": "怀柔", "app_label": "cases", "model_name": "case", "field_name": "county"},
@@ -269,18 +282,20 @@ def test_region_autocomplete_shows_the_path(editor, client):
     assert response.status_code == 200
     assert {"id": "110116", "text": "北京市 › 怀柔区"} in response.json()["results"]
     tags = client.get(reverse("admin:cases_case_tag_autocomplete"), {"term": "留守"}).json()["results"]
-    assert {"id": "留守儿童", "text": "留守儿童"} in tags
+    assert tags == [{"id": "留守儿童", "text": "留守儿童"}, {"id": "留守老人", "text": "留守老人"}]
 
 
 def test_tags_can_be_created_from_the_form(editor, client):
-    case = a_draft()
+    a_published(tags=["留守儿童"])
+    case = a_draft(tags=["养老"])
     response = client.post(change_url(case), post_data(case, tag_names=["留守儿童", "全新关键词"]))
     assert response.status_code == 302
     assert set(Case.objects.get(pk=case.pk).tags.names()) == {"留守儿童", "全新关键词"}
+    assert sorted(Tag.objects.values_list("name", flat=True)) == sorted(["养老", "留守儿童", "全新关键词"])
 
 
 def test_the_form_shows_flags_with_their_explanation_and_a_preview_link(editor, client):
-    case = Case.objects.filter(quality_flags__icontains="region-unknown").first()
+    case = region_unknown()
     page = client.get(change_url(case)).content.decode()
     assert "地区不明" in page and "（阻止发布）" in page
     preview = client.get(reverse("admin:cases_case_preview", args=[case.pk]))
@@ -293,7 +308,7 @@ def test_the_form_shows_flags_with_their_explanation_and_a_preview_link(editor, 
 
 @pytest.mark.parametrize("field", ["summary", "outcomes", "conditions", "problems", "lessons", "next_steps", "body"])
 def test_a_phone_number_in_any_public_text_is_found(editor, client, field):
-    case = publishable_draft()
+    case = a_draft()
     response = client.post(change_url(case), post_data(case, **{field: "联系人电话13812345678。"}))
     assert response.status_code == 302
     case.refresh_from_db()
@@ -301,7 +316,7 @@ def test_a_phone_number_in_any_public_text_is_found(editor, client, field):
 
 
 def test_personal_data_blocks_publishing_until_a_reviewer_confirms(editor, client, reviewer_client):
-    case = publishable_draft()
+    case = a_draft()
     response = client.post(change_url(case), post_data(case, outcomes=case.outcomes + "联系人电话13812345678。"))
     assert response.status_code == 302
     case.refresh_from_db()
@@ -325,6 +340,7 @@ def test_personal_data_blocks_publishing_until_a_reviewer_confirms(editor, clien
 
 
 def test_a_seed_naming_child_beneficiaries_is_held_back(seeded):
+    """What the loader made of a real document (seed 002 names the children it helped)."""
     case = Case.objects.get(source__file_name__startswith="002", ordinal=1)
     assert case.status == Case.Status.DRAFT and "personal-data" in case.quality_flags
 
@@ -333,7 +349,7 @@ def test_a_seed_naming_child_beneficiaries_is_held_back(seeded):
 
 
 def test_a_near_identical_new_case_is_reported_with_a_link(editor, client):
-    twin = a_published()
+    twin = a_published(place="511803")
     data = post_data(twin, status="draft", version="", source_publisher="某县农业农村局")
     response = client.post(reverse("admin:cases_case_add"), data, follow=True)
     page = response.content.decode()
@@ -424,7 +440,7 @@ def test_the_second_of_two_concurrent_saves_is_refused(editor, client, reviewer_
     assert Case.objects.get(pk=case.pk).title == "甲的修改"
 
 
-def test_a_save_racing_past_the_form_check_is_refused_by_the_model(seeded):
+def test_a_save_racing_past_the_form_check_is_refused_by_the_model():
     from cases.models import StaleEdit
 
     case = a_draft()
@@ -438,7 +454,8 @@ def test_a_save_racing_past_the_form_check_is_refused_by_the_model(seeded):
 # ---- reload safety ----------------------------------------------------------------------------
 
 
-def test_load_seeds_keeps_what_an_editor_changed_in_the_admin(editor, client):
+def test_load_seeds_keeps_what_an_editor_changed_in_the_admin(seeded, editor, client):
+    """Reloading the seed documents over the cases loaded from them: the corpus itself."""
     case = Case.objects.filter(source__file_name__startswith=SEED).published().first()
     liu = Region.objects.get(name="怀柔区")
     client.post(change_url(case), post_data(case, title="编辑改过的标题", place=liu.code, summary="编辑写的摘要"))
@@ -490,7 +507,6 @@ def confirm_data(response, **edits):
 
 
 def test_import_a_pasted_document_with_preview_and_confirm(editor, client):
-    before = Case.objects.count()
     response = preview(client, text=DOCUMENT, title="测试通知")
     assert response.status_code == 200, response.content.decode()[:2000]
     rows = response.context["rows"]
@@ -499,7 +515,7 @@ def test_import_a_pasted_document_with_preview_and_confirm(editor, client):
     assert "region-unknown" in rows[1]["parsed"].flags
     page = response.content.decode()
     assert "地区不明" in page and "确认导入" in page
-    assert Case.objects.count() == before  # nothing saved by a preview
+    assert Case.objects.count() == 0  # nothing saved by a preview
     changed = confirm_data(response, **{"case-1-place": "110116", "case-1-title": "北京怀柔留守儿童关爱服务"})
     done = client.post(reverse("admin:cases_case_import"), changed)
     assert done.status_code == 302
@@ -513,9 +529,11 @@ def test_import_a_pasted_document_with_preview_and_confirm(editor, client):
     again = preview(client, text=DOCUMENT.replace("\n", "\r\n"))
     assert "已经导入过" in again.content.decode()
     assert Source.objects.filter(title="测试通知").count() == 1 and source.cases.count() == 2
+    assert Case.objects.count() == 2
 
 
-def test_import_an_uploaded_seed_file_and_a_bad_file(editor, client):
+def test_import_an_uploaded_seed_file_and_a_bad_file(seeded, editor, client):
+    """A seed file the loader read is recognised by the admin's importer: the corpus itself."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     before = Case.objects.count()
@@ -543,9 +561,9 @@ def test_a_tampered_confirmation_saves_nothing(editor, client):
     response = preview(client, text=DOCUMENT)
     data = confirm_data(response)
     data["raw"] = data["raw"] + "\n案例三：注入的内容"
-    before = Case.objects.count()
-    client.post(reverse("admin:cases_case_import"), data)
-    assert Case.objects.count() == before
+    response = client.post(reverse("admin:cases_case_import"), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["导入数据在预览后被改动，请重新导入。"]
+    assert (Case.objects.count(), Source.objects.count()) == (0, 0)
 
 
 # ---- importing a spreadsheet ------------------------------------------------------------------
@@ -574,7 +592,7 @@ def sheet(rows):
 def test_spreadsheet_import_reports_each_row_before_saving(editor, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    elder = Theme.objects.get(position=Theme.objects.order_by("position").values_list("position", flat=True)[5])
+    elder = Theme.objects.get(slug="elderly-care")
     existing = a_published()
     data = sheet(
         [
@@ -587,7 +605,6 @@ def test_spreadsheet_import_reports_each_row_before_saving(editor, client):
             ["戊县案例", "全国", "", "", "1800", elder.slug, "", "小说", "", "做法", ""],
         ]
     )
-    before = Case.objects.count()
     response = client.post(reverse("admin:cases_case_import_sheet"), {"file": SimpleUploadedFile("浙江.csv", data)})
     page = response.content.decode()
     reports = response.context["reports"]
@@ -595,10 +612,10 @@ def test_spreadsheet_import_reports_each_row_before_saving(editor, client):
     assert "未知地区：火星省" in page and "未知主题：不存在的主题" in page
     assert "缺少内容" in page and "与第 2 行重复" in page and "与已有案例重复" in page
     assert "年份无效：1800" in page and "未知文档类型：小说" in page
-    assert Case.objects.count() == before  # a report saves nothing
+    assert list(Case.objects.all()) == [existing]  # a report saves nothing
     payload = response.context["payload"]
     client.post(reverse("admin:cases_case_import_sheet"), {"step": "confirm", "payload": payload})
-    assert Case.objects.count() == before + 1
+    assert Case.objects.count() == 2
     case = Case.objects.get(title="甲县互助养老")
     assert case.status == "draft" and case.county.name == "安吉县" and list(case.themes.all()) == [elder]
     assert case.source.kind == "spreadsheet" and set(case.tags.names()) == {"互助养老"}
@@ -606,7 +623,7 @@ def test_spreadsheet_import_reports_each_row_before_saving(editor, client):
     again = client.post(reverse("admin:cases_case_import_sheet"), {"file": SimpleUploadedFile("浙江.csv", data)})
     assert "已经导入过" in again.content.decode()
     client.post(reverse("admin:cases_case_import_sheet"), {"step": "confirm", "payload": payload[:-3] + "abc"})
-    assert Case.objects.count() == before + 1
+    assert Case.objects.count() == 2
 
 
 def test_spreadsheet_errors_for_unreadable_files(editor, client):
@@ -624,13 +641,12 @@ def test_spreadsheet_errors_for_unreadable_files(editor, client):
 # ---- drafts are invisible on every public channel ---------------------------------------------
 
 
-def test_drafts_and_cases_under_review_are_invisible_to_anonymous_users(seeded, client):
-    draft = publishable_draft()
-    review = a_published()
-    review.status = Case.Status.REVIEW
-    review.save()
+def test_drafts_and_cases_under_review_are_invisible_to_anonymous_users(client):
+    shown = a_published(title="已发布的互助养老案例", tags=["互助养老"])
+    draft = a_draft(title="草稿里的互助养老案例", tags=["互助养老"])
+    review = a_draft(status=Case.Status.REVIEW, title="待审核的互助养老案例", source=shown.source, ordinal=2)
     hidden = [draft, review]
-    word = re.sub(r"\W", "", draft.title)[:4]
+    word = "互助养老"  # in the three titles
     urls = [
         reverse("case_list"),
         reverse("case_list") + f"?q={word}",
@@ -662,10 +678,9 @@ def test_drafts_and_cases_under_review_are_invisible_to_anonymous_users(seeded, 
             reverse("admin:cases_case_preview", args=[case.pk]),
         ):
             assert client.get(url).status_code in (302, 404), url  # the preview sends to the login page
-    # A source whose cases are all unpublished is not public either.
-    source = Source.objects.filter(cases__status="draft").exclude(cases__status="published").first()
-    if source:
-        assert client.get(reverse("source_detail", args=[source.pk])).status_code == 404
-    # The counts shown to the public leave them out.
-    api = client.get("/api/cases/").json()
-    assert api["count"] == Case.objects.published().count()
+    # A source whose cases are all unpublished is not public either; one with a published case is.
+    assert client.get(reverse("source_detail", args=[draft.source_id])).status_code == 404
+    assert client.get(reverse("source_detail", args=[shown.source_id])).status_code == 200
+    # The counts shown to the public leave them out; the published case is found where they are not.
+    assert [c["slug"] for c in client.get(f"/api/cases/?q={word}").json()["results"]] == [shown.slug]
+    assert client.get("/api/cases/").json()["count"] == 1
