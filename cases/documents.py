@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.utils import translation
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
@@ -20,8 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from .ingest.controls import strip_controls
-
-SECTIONS = [("summary", "摘要"), ("background", "背景"), ("measures", "主要做法"), ("outcomes", "成效")]
+from .ingest.sections import SECTIONS
 
 
 def _new_document() -> Document:
@@ -63,10 +64,11 @@ def _write_case(doc: Document, case, url: str, level: int) -> None:
     if themes:
         doc.add_paragraph(strip_controls(f"主题：{themes}"))
     written = False
-    for field, label in SECTIONS:
+    for field in SECTIONS:
         text = strip_controls(getattr(case, field))
         if text and not (field == "summary" and written):
-            doc.add_heading(label, level=level + 1)
+            with translation.override(settings.LANGUAGE_CODE):  # the document is in Chinese, as the case is
+                doc.add_heading(str(case._meta.get_field(field).verbose_name), level=level + 1)
             for line in text.split("\n"):
                 doc.add_paragraph(line)
             written = written or field != "summary"

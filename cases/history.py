@@ -30,10 +30,10 @@ from .models import Case, Region, Source, Theme, one_record
 # Fields shown in a diff and restored by a revert, in the order of the form.
 FIELDS = [
     (name, gettext_lazy("地区") if name == "place" else Case._meta.get_field(name).verbose_name)
-    for name in ["title", "place", "region_label", "year", "doc_type", "themes", "tags", *Case.SECTIONS, "body",
-                 "status", "quality_flags"]
+    for name in ["title", "place", "region_label", "terrain", "year", "doc_type", "themes", "tags", *Case.SECTIONS,
+                 "body", "status", "quality_flags"]
 ]  # fmt: skip
-CONTENT_FIELDS = ["title", "region_label", "year", "doc_type", *Case.SECTIONS, "body"]
+CONTENT_FIELDS = ["title", "region_label", "terrain", "year", "doc_type", *Case.SECTIONS, "body"]
 
 
 def new_slug() -> str:
@@ -75,10 +75,8 @@ def _display(name, value) -> str:
         return "、".join(names.get(pk, str(pk)) for pk in value)
     if name in ("tags", "quality_flags"):
         return "、".join(value)
-    if name == "status":
-        return str(Case.Status(value).label) if value in Case.Status.values else value
-    if name == "doc_type":
-        return str(Case.DocType(value).label) if value in Case.DocType.values else value
+    if choices := Case._meta.get_field(name).flatchoices:  # status, type, terrain: by their label
+        return str(dict(choices).get(value, value))
     return "" if value is None else str(value)
 
 
