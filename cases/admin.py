@@ -507,7 +507,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         title = form.data.get("title", obj.title if obj else "") if form.is_bound else (obj.title if obj else "")
         text = "\n".join(
             (form.data if form.is_bound else {}).get(name, getattr(obj, name, "") if obj else "")
-            for name in ("region_label", "summary", "background", "measures", "outcomes", "body")
+            for name in ("region_label", *Case.SECTIONS, "body")  # as Case.full_text, which the save's warning reads
         )
         context["duplicates"] = near_duplicates(title, text, exclude_pk=obj.pk if obj else None)
         if record := (workflow.open_comment(obj) if obj else None):

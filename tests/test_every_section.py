@@ -62,3 +62,12 @@ def test_the_history_shows_and_a_revert_restores_the_terrain(db, client):
     )
     case.refresh_from_db()
     assert case.terrain == "plain"
+
+
+def test_the_form_warns_of_a_duplicate_written_in_the_later_sections_as_the_save_does(db, client):
+    client.force_login(make_user("bianji", "editor"))
+    told = "合作社统一收购村民种植的蓝莓，冷链运输到城市超市，收益按股分红到户。" * 6
+    twin = CaseFactory(summary="", body="", problems=told, lessons=told)
+    data = post_data(twin, status="draft", version="", year="不详")  # refused: the form is shown again
+    page = client.post(reverse("admin:cases_case_add"), data).content.decode()
+    assert "可能重复" in page and change_url(twin) in page
