@@ -267,6 +267,19 @@ def test_the_whole_library_is_downloaded_from_the_release_while_it_is_current(se
     )
 
 
+def test_the_whole_library_built_on_the_fly_is_the_release_byte_for_byte(seeded, store, client, settings):
+    """The release writes its CSV with the csv module, a download with the export's own writer."""
+    case = Case.objects.published().first()
+    # Past save(): every character a CSV quotes, a formula, a control character.
+    Case.objects.filter(pk=case.pk).update(title='说"好", 再见', summary="=1+1", body="行一\r\n行二\n行\x0b三")
+    release = releases.build(base_url="http://testserver")
+    settings.EXPORT_FROM_RELEASE = False
+    for params, fmt in (("", "csv"), ("?headers=codes", "csv-codes")):
+        response = client.get(f"/cases/export.csv{params}")
+        assert "X-Data-Release" not in response
+        assert b"".join(response.streaming_content) == read(store, release, fmt)
+
+
 def test_once_the_library_moved_on_a_small_one_is_built_afresh_a_large_one_is_the_release_so_stated(
     seeded, store, client, settings
 ):
