@@ -5,11 +5,12 @@ list's ``CaseFilter`` and its sort.  CSV and JSON are written row by row, XLSX b
 openpyxl's write-only workbook, each to a temporary file that is sent once whole
 (cases/limits.py: a download is complete or refused, never cut; why not streamed is said there).
 
-A row costs about 100 µs of Python (plain ``values_list`` tuples, never model instances; themes,
-keywords and figures read per 500 cases; controls searched once per row) and about as much
-PostgreSQL time, mostly reading the wide texts: 100,000 cases make a 760 MB CSV in about 20 s on two
-quiet cores, 1.4× what a bare ``COPY`` of the same columns takes.  That is why CSV and JSON need no
-largest list.
+A row costs about 60 µs of Python (plain ``values_list`` tuples, never model instances; columns,
+themes, keywords and figures read per 1,000 cases, their ids written into the statement (``among``);
+controls searched once per row; CSV lines by ``csv_line``, not the csv module) and about 45 µs of
+PostgreSQL, mostly reading the wide texts: 100,000 cases make a 765 MB CSV in about 11 s on two
+shared cores, 2.0× a bare ``COPY`` of the same rows (bench/README.md; before: 3.0×).  That is why
+CSV and JSON need no largest list.
 """
 
 from __future__ import annotations
@@ -311,21 +312,21 @@ def clean(values: dict) -> dict:
     """Without control characters, which no XML file (XLSX, DOCX, Atom) may hold: saves strip
     them, but a row written before that, a keyword or a filter's text may still carry some.
     (One search over the row's text first: most rows have none, and are returned as they are.)"""
-    if not any(CONTROLS.search(text) for text in _texts(values)):
+    if not CONTROLS.search(_text(values)):
         return values
     return {key: _without_controls(value) for key, value in values.items()}
 
 
-def _texts(value) -> Iterator[str]:
-    """Every string in a row's values, nested lists and dicts (the key figures) included."""
+def _text(value) -> str:
+    """Every string in a value, nested lists and dicts (the key figures) included, joined by line
+    breaks (not controls): one search a row, where a generator a value took a tenth of a build."""
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, list | tuple):
-        for v in value:
-            yield from _texts(v)
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _texts(v)
+        return value
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return ""
+    return "\n".join([v if v.__class__ is str else _text(v) for v in value])
 
 
 def _without_controls(value):
@@ -344,7 +345,9 @@ def neutralize(value):
     if value is None:
         return ""
     if isinstance(value, list):
-        return ";".join(str(neutralize(v)) for v in value)
+        return ";".join(
+            [v if v.__class__ is str and not v.startswith(FORMULA_STARTS) else str(neutralize(v)) for v in value]
+        )
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -388,20 +391,28 @@ def header_row(codes: bool = False) -> list[str]:
 
 def cells(row: dict, codes: bool = False) -> list:
     """A row's cells for a spreadsheet: neutralised, and for people the type and status in words."""
-    if not codes:
-        row = {**row, "doc_type": DOC_TYPES.get(row["doc_type"], row["doc_type"]),
-               "status": STATUSES.get(row["status"], row["status"])}  # fmt: skip
-        for name, words in IN_WORDS.items():
-            row[name] = words.get(row[name], row[name])
-    return [neutralize(row[name]) for name in TABULAR_FIELDS]
+    words = {} if codes else IN_WORDS
+    out = []
+    for name in TABULAR_FIELDS:
+        value = row[name]
+        if name in words:
+            value = words[name].get(value, value)
+        # Most cells are text that starts with no formula sign: kept as they are without a call.
+        out.append(value if value.__class__ is str and not value.startswith(FORMULA_STARTS) else neutralize(value))
+    return out
 
 
 DOC_TYPES = {code: str(label) for code, label in Case.DocType.choices}
-IN_WORDS = {
-    name: {code: str(label) for code, label in choices.choices}
-    for name, choices in (("county_kind", CountyKind), ("macro_region", MacroRegion), ("terrain", Terrain))
-}
 STATUSES = {code: str(label) for code, label in Case.Status.choices}
+# The coded columns a person reads in words (the field codes' headers keep the codes).
+IN_WORDS = {
+    "doc_type": DOC_TYPES,
+    "status": STATUSES,
+    **{
+        name: {code: str(label) for code, label in choices.choices}
+        for name, choices in (("county_kind", CountyKind), ("macro_region", MacroRegion), ("terrain", Terrain))
+    },
+}
 
 
 def csv_stream(rows: Iterable[dict], codes: bool = False) -> Iterator[str]:
