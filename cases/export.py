@@ -9,7 +9,7 @@ A row costs about 60 µs of Python (plain ``values_list`` tuples, never model in
 themes, keywords and figures read per 1,000 cases, their ids written into the statement (``among``);
 controls searched once per row; CSV lines by ``csv_line``, not the csv module) and about 45 µs of
 PostgreSQL, mostly reading the wide texts: 100,000 cases make a 765 MB CSV in about 11 s on two
-shared cores, 2.0× a bare ``COPY`` of the same rows (bench/README.md; before: 3.0×).  That is why
+shared cores, 1.8–2.0× a bare ``COPY`` of the same rows (bench/README.md; before: 3.0×).  That is why
 CSV and JSON need no largest list.
 """
 

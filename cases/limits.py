@@ -36,8 +36,8 @@ Built whole, the build runs at full speed, the time bound answers a clean 503 be
 ``Content-Length`` lets every client check the file, and the sending is a ``sendfile`` that a
 buffering proxy (nginx) takes at disk speed.
 The price is a first byte after the build and a temporary file on disk (up to ~8 KB a case): CSV of
-100,000 cases is built in about 20 s on two quiet cores (≈100 µs of Python and as much PostgreSQL
-time a case, 1.4× a bare COPY; bench/results), so a list of any size fits EXPORT_SECONDS unless the
+100,000 cases is built in about 11 s on two shared cores (≈60 µs of Python and 45 µs of PostgreSQL
+a case, 2× a bare COPY; bench/README.md), so a list of any size fits EXPORT_SECONDS unless the
 machine is very busy — then it is refused with 503 and a link to the data release, never cut.
 
 Release files themselves are sent a few at once (the ``file`` pool of slots, ``FILE_SLOTS``):
