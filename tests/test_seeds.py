@@ -66,7 +66,7 @@ def row(gz, case):
 def theme_names(slugs):
     from cases.ingest.themes import THEMES
 
-    names = {slug: name for slug, name, _, _ in THEMES}
+    names = {slug: name for slug, name, _ in THEMES}
     return [names[s] for s in slugs]
 
 
