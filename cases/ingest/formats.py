@@ -160,7 +160,7 @@ NUMBER_FORMATS = {
     "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
     "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
     "lowerRoman": lambda n: _roman(n).lower(),
-    "upperRoman": lambda n: _roman(n),
+    "upperRoman": _roman,
 }
 
 
@@ -213,12 +213,11 @@ class _Numbering:
         level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
         if (num_id, level) not in self.levels:
             return ""
+        start, fmt, text = self.levels[(num_id, level)]
         counters = self.counters.setdefault(num_id, {})
-        start = self.levels[(num_id, level)][0]
         counters[level] = counters.get(level, start - 1) + 1
         for deeper in [k for k in counters if k > level]:
             del counters[deeper]
-        _start, fmt, text = self.levels[(num_id, level)]
         if fmt in ("bullet", "none") or not text:
             return ""
 
@@ -446,8 +445,7 @@ def _page_title(page) -> str:
         element = page.find(".//title")
         title = element.text_content().strip() if element is not None else ""
         # "题目_某某县人民政府" / "题目 - 网站": the site's name is not the title.
-        parts = [p for p in TITLE_SEPARATOR.split(title) if p.strip()]
-        title = max(parts[:1], key=len, default="") if parts else ""
+        title = next((p for p in TITLE_SEPARATOR.split(title) if p.strip()), "")
     return re.sub(r"\s+", " ", title).strip()
 
 
