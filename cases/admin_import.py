@@ -567,7 +567,7 @@ def validate_rows(rows: list[dict]) -> list[RowReport]:
         if error:
             report.errors.append(error)
         elif report.place.code:
-            report.place_path = " › ".join(p.name for p in gz.chain(report.place.code))
+            report.place_path = gz.path(report.place.code)
         names = [n.strip() for n in SPLIT.split(normalize(row.get("themes", ""))) if n.strip()]
         unknown = [n for n in names if n not in themes]
         if unknown:

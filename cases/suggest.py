@@ -68,7 +68,7 @@ def matching_words(typed: str) -> list[str]:
 def matching_places(typed: str) -> list[tuple[str, str, str]]:
     """(level, code, path) of places whose name or short name starts with ``typed``."""
     typed = text.normalize(typed).strip()
-    if len(typed) < 1 or not re.match(r"[\u3400-\u9fff]", typed):
+    if not re.match(r"[\u3400-\u9fff]", typed):
         return []
     gz = search.gazetteer()
     codes = []
@@ -78,7 +78,7 @@ def matching_places(typed: str) -> list[tuple[str, str, str]]:
                 codes += [c for c in found if c not in codes]
     places = [gz.places[c] for c in codes]
     places.sort(key=lambda p: (("province", "prefecture", "county").index(p.level), len(p.name), p.code))
-    return [(p.level, p.code, " › ".join(x.name for x in gz.chain(p.code))) for p in places[: SHOWN * 2]]
+    return [(p.level, p.code, gz.path(p.code)) for p in places[: SHOWN * 2]]
 
 
 def suggestions(typed: str) -> dict:
@@ -103,15 +103,14 @@ def understood_help(params: QueryDict) -> dict:
         return {}
     understood = search.understand(query)
     rest = understood.without_places()
-    chips = [
-        {"label": place.name, "url": _url(params, q=rest or None)} for place in understood.places
-    ]  # removing the place searches the other words everywhere
+    # Removing the place searches the other words everywhere.
+    chips = [{"label": place.name, "url": _url(params, q=rest or None)} for place in understood.places]
     choices = [
         {
             "said": said,
             "options": [
                 {
-                    "label": " › ".join(p.name for p in search.gazetteer().chain(place.code)),
+                    "label": search.gazetteer().path(place.code),
                     "url": _url(
                         params, q=" ".join(query.replace(said, " ").split()) or None, **{place.level: place.code}
                     ),
@@ -139,10 +138,7 @@ def alternatives(params: QueryDict, total: int) -> dict:
     out = {}
     understood = search.understand(query)
     tokens = [c.token for c in understood.concepts if not c.stop]
-    better = {}
-    for token in tokens:
-        if (alike := did_you_mean(token)) is not None:
-            better[token] = alike
+    better = {token: alike for token in tokens if (alike := did_you_mean(token)) is not None}
     if better:
         corrected = understood.text
         for token, alike in better.items():

@@ -130,6 +130,10 @@ class Gazetteer:
     def chain(self, code: str) -> list[Place]:
         return list(self._chains(code))
 
+    def path(self, code: str) -> str:
+        """北京市 › 怀柔区: how the pages show a place."""
+        return " › ".join(p.name for p in self._chains(code))
+
     @lru_cache(maxsize=8192)  # noqa: B019 — one gazetteer per process, loaded once
     def _chains(self, code: str) -> tuple[Place, ...]:
         out = []
