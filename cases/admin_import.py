@@ -178,15 +178,16 @@ def _apply_edits(parsed, data: dict) -> None:
     parsed.province, parsed.prefecture, parsed.county = (
         lineage[k].code if lineage.get(k) else None for k in ("province", "prefecture", "county")
     )
-    if data.get("year") != parsed.year:
-        parsed.flags = [f for f in parsed.flags if f != "year-conflict"]
+    # The flags the editor's values settle.
+    settled = {"year-conflict": data.get("year") != parsed.year, "region-unknown": region, "no-title": parsed.title}
+    parsed.flags = [f for f in parsed.flags if not settled.get(f)]
     parsed.year = data.get("year")
     parsed.doc_type = data.get("doc_type") or parsed.doc_type
-    if region is not None:
-        parsed.flags = [f for f in parsed.flags if f != "region-unknown"]
-    if parsed.title:
-        parsed.flags = [f for f in parsed.flags if f != "no-title"]
     parsed.themes = sorted(t.slug for t in data.get("themes", []))
+
+
+def _formset(items, posted=None):
+    return PreviewFormSet(posted, initial=[_initial(c) for c in items], prefix="case")
 
 
 def _already(sha256: str) -> Source | None:
@@ -243,7 +244,7 @@ def _evidence_rows(parsed, case_form) -> tuple[list, list]:
 
 
 def _preview(request, context, doc, data, layout, items, formset=None):
-    formset = formset or PreviewFormSet(initial=[_initial(c) for c in items], prefix="case")
+    formset = formset or _formset(items)
     lines = rearrange.lines_of(doc)
     rows = []
     for n, (parsed, case_form, (start, end)) in enumerate(
@@ -301,40 +302,38 @@ def _rearranged(request, context, doc, data, layout, items, action: str):
     except ValueError:
         messages.error(request, _("无法在这里拆分或合并。"))
         new_layout = layout
-    posted = PreviewFormSet(request.POST, initial=[_initial(c) for c in items], prefix="case")
-    kept = {}
-    for span, case_form in zip(old, posted.forms, strict=False):
-        if case_form.is_valid():
-            kept[span] = case_form.cleaned_data
+    posted = _formset(items, request.POST)
+    kept = {span: form.cleaned_data for span, form in zip(old, posted.forms, strict=False) if form.is_valid()}
     new_items = rearrange.items(doc, new_layout, gazetteer())
     initial = [
         kept.get(span) or _initial(item)
         for span, item in zip(rearrange.ranges(new_layout, doc), new_items, strict=True)
     ]
-    formset = PreviewFormSet(initial=initial, prefix="case")
-    return _preview(request, context, doc, data, new_layout, new_items, formset)
+    return _preview(request, context, doc, data, new_layout, new_items, PreviewFormSet(initial=initial, prefix="case"))
+
+
+def _again(request, message: str):
+    messages.error(request, message)
+    return HttpResponseRedirect(reverse("admin:cases_case_import"))
 
 
 def _confirm(admin, request, context):
     confirm = ConfirmForm(request.POST)
     if not confirm.is_valid():
-        messages.error(request, _("导入数据不完整，请重新导入。"))
-        return HttpResponseRedirect(reverse("admin:cases_case_import"))
+        return _again(request, _("导入数据不完整，请重新导入。"))
     data = confirm.cleaned_data
     raw = _newlines(data["raw"])
     doc = _parse(raw, data["file_name"], data["title"], data["publisher"], data["file_title"])
     if doc.sha256 != data["sha256"]:
-        messages.error(request, _("导入数据在预览后被改动，请重新导入。"))
-        return HttpResponseRedirect(reverse("admin:cases_case_import"))
+        return _again(request, _("导入数据在预览后被改动，请重新导入。"))
     try:
         layout = rearrange.from_string(data["layout"], doc) if data["layout"] else rearrange.original_layout(doc)
     except ValueError:
-        messages.error(request, _("导入数据不完整，请重新导入。"))
-        return HttpResponseRedirect(reverse("admin:cases_case_import"))
+        return _again(request, _("导入数据不完整，请重新导入。"))
     items = rearrange.items(doc, layout, gazetteer())
     if action := request.POST.get("action"):
         return _rearranged(request, context, doc, data, layout, items, action)
-    formset = PreviewFormSet(request.POST, initial=[_initial(c) for c in items], prefix="case")
+    formset = _formset(items, request.POST)
     if not formset.is_valid() or len(formset.forms) != len(items):
         return _preview(request, context, doc, data, layout, items, formset)
     if (source := _already(doc.sha256)) is not None:
@@ -552,10 +551,14 @@ def _year(row: dict) -> str:
     return row.get("year", "").strip().removesuffix(".0").removesuffix("年")
 
 
+def _doc_types() -> dict[str, str]:  # a row's document type by its label (案例) or value (case)
+    return {str(label): value for value, label in Case.DocType.choices} | {v: v for v in Case.DocType.values}
+
+
 def validate_rows(rows: list[dict]) -> list[RowReport]:
     gz = gazetteer()
     themes = {t.name: t for t in Theme.objects.all()} | {t.slug: t for t in Theme.objects.all()}
-    types = {str(label): value for value, label in Case.DocType.choices} | {v: v for v in Case.DocType.values}
+    types = _doc_types()
     reports, seen = [], {}
     this_year = timezone.localdate().year
     for number, row in enumerate(rows, start=2):
@@ -602,7 +605,7 @@ def validate_rows(rows: list[dict]) -> list[RowReport]:
 def sheet_document(reports: list[RowReport], file_name: str, data: bytes) -> ParsedDocument:
     """The valid rows as a parsed document, for cases/load.py like any other import.  The source
     text is the spreadsheet as CSV, and each case points at its own row in it."""
-    types = {str(label): value for value, label in Case.DocType.choices} | {v: v for v in Case.DocType.values}
+    types = _doc_types()
     raw, spans = _as_csv(reports)
     cases = []
     for report in reports:
@@ -655,7 +658,7 @@ def _as_csv(reports: list[RowReport]) -> tuple[str, dict[int, tuple[int, int]]]:
         csv.writer(out, lineterminator="\n").writerow(values)
         return out.getvalue()
 
-    parts, spans, length = [line(LABELS)], {}, 0
+    parts, spans = [line(LABELS)], {}
     length = len(parts[0])
     for report in reports:
         text = line([report.values.get(k, "") for k, *_rest in COLUMNS])
@@ -679,7 +682,7 @@ def sheet_view(admin):
                 messages.error(request, _("导入数据无效，请重新上传。"))
                 return HttpResponseRedirect(reverse("admin:cases_case_import_sheet"))
             data = payload["data"].encode("latin-1")
-            if Source.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+            if _already(hashlib.sha256(data).hexdigest()):
                 messages.warning(request, _("这个表格已经导入过，没有重复导入。"))
                 return HttpResponseRedirect(reverse("admin:cases_case_changelist"))
             reports = validate_rows(read_sheet(payload["name"], data))  # again: the library may have changed
@@ -699,7 +702,7 @@ def sheet_view(admin):
             except SheetError as error:
                 form.add_error("file", _("无法读取：%s。没有保存任何内容。") % error)
             else:
-                if Source.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+                if _already(hashlib.sha256(data).hexdigest()):
                     form.add_error("file", _("这个表格已经导入过，没有重复导入。"))
                 else:
                     reports = validate_rows(rows)
