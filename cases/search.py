@@ -156,7 +156,7 @@ def _places(segment: str) -> tuple[list[tuple[str, list[str]]], str]:
             said = segment[:length]
             codes = list(dict.fromkeys(gz.full.get(said, []) + gz.stems.get(said, []))) if length in ends else []
             if scope:
-                codes = [c for c in codes if gz.is_within(c, scope) and c != scope] or []
+                codes = [c for c in codes if gz.is_within(c, scope) and c != scope]
             if codes:
                 break
         else:
@@ -243,9 +243,10 @@ def _quote_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _like(word: str, spaced: bool = True) -> str:
+def _like(word: str) -> str:
+    """A whole token among the space-separated ones."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"% {escaped} %" if spaced else f"%{escaped}%"
+    return f"% {escaped} %"
 
 
 def _place_lexemes(places) -> list[str]:
