@@ -29,11 +29,7 @@ _REVIEWER_EXTRA = [
 
 
 def _codenames(spec) -> list[tuple[str, str]]:
-    out = []
-    for app, model, actions in spec:
-        for action in actions:
-            out.append((app, f"{action}_{model}" if action != "publish" else "publish_case"))
-    return out
+    return [(app, f"{action}_{model}") for app, model, actions in spec for action in actions]
 
 
 ROLES = {

@@ -34,15 +34,8 @@ def move(case: Case, status: str, user, reason: str = "") -> str | None:
         return _("有阻止发布的质量问题：%s") % "、".join(str(f.label) for f in blockers)
     withdrawn = case.status == Case.Status.PUBLISHED
     case.status = status
-    case._change_reason = (
-        reason
-        or (_("撤回") if withdrawn else None)
-        or {
-            Case.Status.DRAFT: _("退回草稿"),
-            Case.Status.REVIEW: _("送审"),
-            Case.Status.PUBLISHED: _("发布"),
-        }[status]
-    )
+    standard = {Case.Status.DRAFT: _("退回草稿"), Case.Status.REVIEW: _("送审"), Case.Status.PUBLISHED: _("发布")}
+    case._change_reason = reason or (_("撤回") if withdrawn else standard[status])
     case.save()
     return None
 
