@@ -250,24 +250,18 @@ def plain_number(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal(1)) if value == value.to_integral() else value
 
 
-def _clause_start(text: str, pos: int) -> int:
+def _start(text: str, pos: int, ends: str = CLAUSE_END) -> int:
+    """Where the clause (with SENTENCE_END: the sentence) around ``pos`` starts."""
     i = pos
-    while i > 0 and text[i - 1] not in CLAUSE_END:
+    while i > 0 and text[i - 1] not in ends:
         i -= 1
     return i
 
 
-def _clause_end(text: str, pos: int) -> int:
+def _end(text: str, pos: int, ends: str = CLAUSE_END) -> int:
     i = pos
-    while i < len(text) and text[i] not in CLAUSE_END:
+    while i < len(text) and text[i] not in ends:
         i += 1
-    return i
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    i = pos
-    while i > 0 and text[i - 1] not in SENTENCE_END:
-        i -= 1
     return i
 
 
@@ -277,7 +271,7 @@ def _protected(text: str) -> list[tuple[int, int]]:
 
 
 def _is_target(text: str, start: int, end: int) -> bool:
-    sentence = text[_sentence_start(text, start) : start]
+    sentence = text[_start(text, start, SENTENCE_END) : start]
     marker = None
     for m in TARGET_BEFORE.finditer(sentence):
         marker = m
@@ -293,7 +287,7 @@ def _is_target(text: str, start: int, end: int) -> bool:
 
 def _years(text: str, start: int, end: int) -> tuple[int | None, int | None]:
     """The years a figure's sentence gives it, up to the figure's end."""
-    before = text[_sentence_start(text, start) : end]
+    before = text[_start(text, start, SENTENCE_END) : end]
     ranges = list(YEAR_RANGE.finditer(before))
     if ranges:
         return int(ranges[-1].group(1)), int(ranges[-1].group(2))
@@ -338,7 +332,7 @@ def _indicator(text: str, clause_start: int, num_start: int, unit_end: int) -> t
     if len(core) > INDICATOR_MAX:
         start += len(core) - INDICATOR_MAX
         core = core[-INDICATOR_MAX:]
-    noun = NOUN_AFTER.match(text[unit_end : _clause_end(text, unit_end)])
+    noun = NOUN_AFTER.match(text[unit_end : _end(text, unit_end)])
     # A noun after the unit belongs to the figure (128个行政村), a verb phrase does not.
     after = _noun_phrase(noun.group()) if noun else ""
     end = unit_end + len(after)
@@ -355,7 +349,7 @@ def _money_kind(text: str, clause_start: int, num_start: int, end: int, unit: st
         return FUNDING, source
     if RUNNING_WORDS.search(prefix) or unit != "元" or RECURRING.search(prefix) and INVEST_WORDS.search(prefix):
         return RUNNING_COST, ""  # 运维经费, 每吨水成本, 600元/年, 每人每餐补贴3元
-    if INVEST_WORDS.search(prefix) or FUND_AFTER.match(text[end : _clause_end(text, end)]):
+    if INVEST_WORDS.search(prefix) or FUND_AFTER.match(text[end : _end(text, end)]):
         return INVESTMENT, ""
     return FIGURE, ""
 
@@ -429,23 +423,20 @@ def extract_figures(text: str) -> list[Figure]:
             bisect.insort(ends, quantities[n - 1][1])
         if n in used or _is_target(scan, start, end):
             continue
-        baseline = None
+        baseline, number_start = None, start
         # 从62%提高到95%: the first is the baseline of the second.
         nxt = quantities[n + 1] if n + 1 < len(quantities) else None
         if (
             nxt
             and nxt[4] == unit
-            and BASELINE_BEFORE.search(scan[_clause_start(scan, start) : start])
+            and BASELINE_BEFORE.search(scan[_start(scan, start) : start])
             and BETWEEN.match(scan[end : nxt[0]])
             and not _is_target(scan, nxt[0], nxt[1])
         ):
             used.add(n + 1)
             baseline = value
-            number_start = start
             start, end, value, high, unit = nxt
-        else:
-            number_start = start
-        clause_start = _clause_start(scan, number_start)
+        clause_start = _start(scan, number_start)
         # The words of this figure start after the figure before it in the clause.
         last = bisect.bisect_right(ends, number_start)
         if last and ends[last - 1] >= clause_start:
@@ -512,11 +503,8 @@ def _sources_without_amounts(text: str, figures: list[Figure]) -> list[Figure]:
             continue
         if any(a <= m.start() < b for a, b in taken):
             continue
-        s = _sentence_start(text, m.start())
-        e = m.end()
-        while e < len(text) and text[e] not in SENTENCE_END:
-            e += 1
-        if not MONEY_CONTEXT.search(text[s:e]) or _is_target(text, m.start(), m.end()):
+        sentence = text[_start(text, m.start(), SENTENCE_END) : _end(text, m.end(), SENTENCE_END)]
+        if not MONEY_CONTEXT.search(sentence) or _is_target(text, m.start(), m.end()):
             continue
         named.add(label)
         out.append(Figure(FUNDING, label, None, "", m.start(), m.end()))
