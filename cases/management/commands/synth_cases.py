@@ -83,12 +83,7 @@ class Piece:
 
 
 def _pieces(templates, name):
-    out = []
-    for case in templates:
-        for paragraph in getattr(case, name).split("\n"):
-            if paragraph.strip():
-                out.append(Piece(paragraph))
-    return out
+    return [Piece(p) for case in templates for p in getattr(case, name).split("\n") if p.strip()]
 
 
 def synthesize(count: int, seed: int, templates: list[Case], progress=None) -> int:
