@@ -38,8 +38,9 @@ PROSE_CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 
 # Interpolation weights of the sources, renormalized over those that know
 # the previous character.
-WEIGHTS = {"dictionary": 0.45, "prose": 0.25, "document": 0.2, "unigram": 0.1}
-W_DICTIONARY, W_PROSE, W_DOCUMENT, W_UNIGRAM = (WEIGHTS[k] for k in ("dictionary", "prose", "document", "unigram"))
+W_DICTIONARY, W_PROSE, W_DOCUMENT, W_UNIGRAM = 0.45, 0.25, 0.2, 0.1
+# Nothing closes a pair or ends a clause right after an opening mark or a clause's end.
+OPENS_OR_ENDS, CLOSES_OR_ENDS = OPENING | SENTENCE, CLOSING | SENTENCE
 
 
 def canonical(text: str) -> str:
@@ -47,9 +48,7 @@ def canonical(text: str) -> str:
 
 
 def _impossible(prev: str, c: str) -> bool:
-    return (prev in OPENING and (c in CLOSING or c in SENTENCE)) or (
-        prev in SENTENCE and (c in SENTENCE or c in CLOSING)
-    )
+    return prev in OPENS_OR_ENDS and c in CLOSES_OR_ENDS
 
 
 class CharBigramModel:
@@ -124,12 +123,7 @@ class CharBigramModel:
     def score(self, text: str) -> float:
         """Total log-probability of a simplified string, first character by unigram."""
         text = canonical(text)
-        if not text:
-            return 0.0
-        total = math.log(self.unigram_p(text[0]))
-        for a, b in zip(text, text[1:], strict=False):
-            total += self.logp(a, b)
-        return total
+        return self.between("", text, "") if text else 0.0
 
 
 def _ngram_counts(text: str) -> Counter:

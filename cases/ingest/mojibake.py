@@ -185,10 +185,6 @@ class MojibakeRepairer:
             return char, True
         return char, best - scored[1][0] >= CONFIDENCE_MARGIN
 
-    def heard_as(self, reading: str) -> list[str]:
-        """The characters the model knows that have this reading."""
-        return self.lm.chars_read_as(reading)
-
     def run_at(self, text: str, slip: int) -> Repair | None:
         pos = slip + 1
         fragment = BROKEN_ANNOTATION.match(text, pos)
@@ -247,7 +243,7 @@ class MojibakeRepairer:
                 # The annotation names none of the candidates: the pair between
                 # the last two characters was dropped, and the annotation
                 # belongs to a lost character after the last one (會 + 經(jīng)).
-                pairs = [a + b for a in last_candidates for b in self.heard_as(trail_hint)]
+                pairs = [a + b for a in last_candidates for b in self.lm.chars_read_as(trail_hint)]
                 last, sure_last = self.choose(pairs, (left + first + middle)[-2:], right[:2], None)
             else:
                 last, sure_last = self.choose(
