@@ -11,27 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "O": 0,
-    "o": 0,
-    "○": 0,
-    "Ｏ": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-CHINESE_YEAR = re.compile(r"([一二三四五六七八九〇零○OoＯ]{4})年[一二三四五六七八九十]{1,3}月")
-CHINESE_DATE = re.compile(
-    r"[一二三四五六七八九〇零○OoＯ]{4}年[一二三四五六七八九十]{1,3}月(?:[一二三四五六七八九十]{1,3}日)?"
-)
+DIGITS = {**dict.fromkeys("〇零Oo○Ｏ", 0), **{c: n for n, c in enumerate("一二三四五六七八九", start=1)}}
+CN_YEAR = "[" + "".join(DIGITS) + "]{4}"  # 二〇一一, 二O一一
+CN_MONTH, CN_DAY = "[一二三四五六七八九十]{1,3}月", "[一二三四五六七八九十]{1,3}日"
+CHINESE_YEAR = re.compile(rf"({CN_YEAR})年{CN_MONTH}")
+CHINESE_DATE = re.compile(rf"{CN_YEAR}年{CN_MONTH}(?:{CN_DAY})?")
 ARABIC_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 DOC_NUMBER = re.compile(r"[〔【\[（(]((?:19|20)\d{2})[〕】\]）)]")
 
@@ -49,7 +33,7 @@ NOT_OWN = re.compile(
 # The document's own date: a line that is only a date (a signature), and its own number.
 SIGNATURE_DATE = re.compile(
     r"^((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
-    r"|^([一二三四五六七八九〇零○OoＯ]{4})年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日$"
+    rf"|^({CN_YEAR})年{CN_MONTH}{CN_DAY}$"
 )
 OWN_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔【\[（(]((?:19|20)\d{2})[〕】\]）)]\s*\d{1,4}\s*号$")
 LONE_YEAR = re.compile(r"^((?:19|20)\d{2})$")
