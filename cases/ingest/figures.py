@@ -21,24 +21,10 @@ from .dates import ARABIC_YEAR
 
 FIGURE, INVESTMENT, RUNNING_COST, FUNDING = "figure", "investment", "running_cost", "funding"
 
-CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+CN_DIGITS = {**dict.fromkeys("零〇○", 0), **{c: n for n, c in enumerate("一二三四五六七八九", start=1)}, "两": 2}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10**4, "亿": 10**8}
-CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
+CN_NUM = "".join([*CN_DIGITS, *CN_UNITS, *CN_BIG])
 
 # Measure words and units a quantity of this genre is counted in, longest first.
 UNITS = (
@@ -62,8 +48,9 @@ MAGNITUDE = {
     "千万": 10**7,
     "亿": 10**8,
 }
+MAGNITUDES = "十万|百万|千万|万|亿|千|百"  # after Arabic digits (3.2万), the longer first
 ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-NUMBER = rf"(?:{ARABIC}(?:十万|百万|千万|万|亿|千|百)?|[{CN_NUM}]+(?:点[零〇一二三四五六七八九]+)?)"
+NUMBER = rf"(?:{ARABIC}(?:{MAGNITUDES})?|[{CN_NUM}]+(?:点[零〇一二三四五六七八九]+)?)"
 QUANTITY = re.compile(
     rf"(?<![0-9A-Za-z.．/\-+_第])"
     rf"(?P<num>{NUMBER})"
@@ -231,7 +218,7 @@ def chinese_number(text: str) -> Decimal | None:
 def parse_number(text: str) -> Decimal | None:
     """A number as written: 3.2万 → 32000, 1,200 → 1200, 两万 → 20000, 三千二百 → 3200."""
     text = text.strip()
-    m = re.fullmatch(rf"({ARABIC})(十万|百万|千万|万|亿|千|百)?", text)
+    m = re.fullmatch(rf"({ARABIC})({MAGNITUDES})?", text)
     if m:
         try:
             value = Decimal(m.group(1).replace(",", ""))
@@ -392,7 +379,7 @@ def _quantities(text: str) -> list[tuple[int, int, Decimal, Decimal | None, str]
         high = parse_number(m.group("num2")) if m.group("num2") else None
         if high is not None and m.group("num2")[-1] in "万亿千百" and num[-1] not in "万亿千百":
             # 3-5万元: the magnitude of the upper end is the lower end's too.
-            bare = parse_number(re.sub(r"(十万|百万|千万|万|亿|千|百)$", "", m.group("num2")))
+            bare = parse_number(re.sub(rf"({MAGNITUDES})$", "", m.group("num2")))
             if not bare:
                 continue  # 0-0万元, 3-万元: no range a reader could check
             value *= high / bare
