@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .dates import CN_YEAR
 from .normalize import NormalizedDocument, Paragraph
 
 
@@ -43,7 +44,7 @@ NUMBERED = re.compile(r"^(\d{1,3})[-－.、．]\s*([^：:|，。]{2,20})[：:](.
 # A place as a list names it: ends as a place's name does.
 PLACE_LIKE = re.compile(r"(省|市|区|县|旗|州|盟|镇|乡|村|街道)$")
 # The end of a notice's text: its issuer over a date, an attachment.
-DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[一二三四五六七八九〇零○OoＯ]{4}年")
+DATE_LINE = re.compile(rf"^(?:19|20)\d{{2}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日$|^{CN_YEAR}年")
 ISSUER_LINE = re.compile(
     r"^\S.{1,40}(部|厅|局|委|办|办公室|政府|委员会|中心|院|社|会|镇|乡)(\s+\S.{1,30}(部|厅|局|委|办公室))*$"
 )
@@ -204,7 +205,7 @@ def articles(doc: NormalizedDocument) -> Segmentation | None:
     seg = Segmentation("articles")
     # The page's own title is the last title-like line before the first article.
     for p in paras[: starts[0]]:
-        if _short_title(p.text) and " " in p.text.strip() or len(p.text) > 10 and _short_title(p.text):
+        if _short_title(p.text) and (" " in p.text.strip() or len(p.text) > 10):
             seg.title = p.text
     for i, end in spans(starts, len(paras)):
         title = ARTICLE.match(paras[i].text).group(2).strip()
@@ -233,7 +234,7 @@ def newsletter(doc: NormalizedDocument) -> Segmentation | None:
         text = paras[i].text
         m = PIPE_ITEM.match(text)
         if not m:
-            if len(text) <= 8 and not re.search("[，。；：！？]", text):
+            if _section_name(text):
                 heading = text
             i += 1
             continue
@@ -248,14 +249,13 @@ def newsletter(doc: NormalizedDocument) -> Segmentation | None:
     return seg
 
 
+def _section_name(text: str) -> bool:
+    return len(text) <= 8 and not re.search("[，。；：！？]", text)
+
+
 def _is_heading(paras: list[Paragraph], j: int) -> bool:
-    text = paras[j].text
-    return (
-        len(text) <= 8
-        and not re.search("[，。；：！？]", text)
-        and j + 1 < len(paras)
-        and bool(PIPE_ITEM.match(paras[j + 1].text))
-    )
+    """A newsletter's section heading: a section's name over an item."""
+    return _section_name(paras[j].text) and j + 1 < len(paras) and bool(PIPE_ITEM.match(paras[j + 1].text))
 
 
 TITLE_ENDS = re.compile(r"(汇报|报告|建议|总结|情况|材料|讲话|意见|通知|方案|做法|经验|调研)$")
