@@ -156,22 +156,18 @@ def _apply_edits(parsed, data: dict) -> None:
     region: Region | None = data.get("place")
     lineage = region.lineage() if region else {}
     code = parsed.county or parsed.prefecture or parsed.province
-    evidence = getattr(parsed, "evidence", None)
-    edited = "编辑在导入预览中指定"
-    if evidence is not None:
-        # A value the editor chose is no longer inferred: its evidence is the editor.
-        if (region.code if region else None) != code:
-            evidence["region"] = edited
-        if data.get("year") != parsed.year:
-            evidence["year"] = edited
-        if data.get("doc_type", parsed.doc_type) != parsed.doc_type:
-            evidence["doc_type"] = edited
-        if sorted(t.slug for t in data.get("themes", [])) != sorted(parsed.themes):
-            evidence["themes"] = edited
-        # What was cut from a title or left out of a summary explains the importer's text only.
-        for name in ("title", "summary"):
-            if _newlines(data.get(name, getattr(parsed, name))).strip() != getattr(parsed, name):
-                evidence.pop(name, None)
+    # A value the editor chose is no longer inferred: its evidence is the editor.
+    chosen = {
+        "region": (region.code if region else None) != code,
+        "year": data.get("year") != parsed.year,
+        "doc_type": data.get("doc_type", parsed.doc_type) != parsed.doc_type,
+        "themes": sorted(t.slug for t in data.get("themes", [])) != sorted(parsed.themes),
+    }
+    parsed.evidence.update({name: "编辑在导入预览中指定" for name, changed in chosen.items() if changed})
+    # What was cut from a title or left out of a summary explains the importer's text only.
+    for name in ("title", "summary"):
+        if _newlines(data.get(name, getattr(parsed, name))).strip() != getattr(parsed, name):
+            parsed.evidence.pop(name, None)
     parsed.title = data.get("title", parsed.title).strip()
     for name in TEXTS:
         setattr(parsed, name, _newlines(data.get(name, getattr(parsed, name))).strip())
@@ -235,7 +231,7 @@ EVIDENCE_FIELDS = {
 
 
 def _evidence_rows(parsed, case_form) -> tuple[list, list]:
-    evidence = dict(getattr(parsed, "evidence", None) or {})
+    evidence = dict(parsed.evidence)
     fields = []
     for bound in case_form:
         notes = [evidence.pop(key) for key in EVIDENCE_FIELDS.get(bound.name, ()) if evidence.get(key)]

@@ -171,3 +171,34 @@ def test_doc_type_and_year_are_edited_in_the_preview(editor, client):  # noqa: F
     client.post(reverse(URL), confirm_data(response, **{"case-1-doc_type": "news", "case-1-year": "2023"}))
     case = Source.objects.get(file_name="选编.html").cases.get(ordinal=2)
     assert (case.doc_type, case.year) == ("news", 2023)
+
+
+@pytest.mark.django_db
+def test_what_an_editor_changes_in_the_preview_is_said_to_be_the_editors_and_settles_its_flags(gz):
+    import dataclasses
+
+    from cases.admin_import import _apply_edits
+    from cases.models import Region
+
+    read = dataclasses.replace(
+        parsed_sample(gz).cases[0],
+        title="",
+        year=2011,
+        province=None,
+        prefecture=None,
+        county=None,
+        themes=[],
+        flags=["no-title", "region-unknown", "theme-unknown", "year-conflict"],
+        evidence={"region": "r", "year": "y", "doc_type": "d", "themes": "t", "title": "cut", "summary": "s"},
+    )
+    untouched = dataclasses.replace(read, evidence=dict(read.evidence), flags=list(read.flags))
+    same = {"title": "", "year": 2011, "doc_type": read.doc_type, "themes": [], "summary": read.summary}
+    _apply_edits(untouched, same)
+    assert untouched.flags == ["no-title", "region-unknown", "theme-unknown", "year-conflict"]
+    assert untouched.evidence == read.evidence
+    place = Region.objects.get(code="110116")
+    _apply_edits(read, {**same, "title": "新标题", "year": 2012, "place": place})
+    assert read.flags == ["theme-unknown"]
+    assert (read.title, read.year, read.county, read.province) == ("新标题", 2012, "110116", "110000")
+    edited = "编辑在导入预览中指定"
+    assert read.evidence == {"region": edited, "year": edited, "doc_type": "d", "themes": "t", "summary": "s"}

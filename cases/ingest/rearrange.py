@@ -109,17 +109,12 @@ def _reread(doc: ParsedDocument, lines: list[Line], ordinal: int, gazetteer: Gaz
     alone = parse_document(f"{title}\n\n{body}" if title else body, doc.file_name, gazetteer)
     read = alone.cases[0] if alone.cases else None
     sections = read if read is not None and len(alone.cases) == 1 and read.body == body else split_sections(paragraphs)
-    evidence = dict(getattr(read, "evidence", {}) or {})
-    base_evidence = getattr(base, "evidence", {}) or {}
+    evidence = dict(read.evidence) if read else {}
     year = read.year if read is not None else None
     if year is None and base.year is not None:
         year = base.year
-        evidence["year"] = "沿用拆分前条目的年份" + (
-            f"（{base_evidence['year']}）" if base_evidence.get("year") else ""
-        )
-    evidence["doc_type"] = "沿用拆分前条目的文档类型" + (
-        f"（{base_evidence['doc_type']}）" if base_evidence.get("doc_type") else ""
-    )
+        evidence["year"] = _kept("年份", base.evidence.get("year"))
+    evidence["doc_type"] = _kept("文档类型", base.evidence.get("doc_type"))
     flags = [f for f in (read.flags if read is not None else ["region-unknown"]) if f != "no-title"]
     if not title:
         flags.append("no-title")
@@ -143,6 +138,10 @@ def _reread(doc: ParsedDocument, lines: list[Line], ordinal: int, gazetteer: Gaz
     )
     case.evidence = evidence
     return case
+
+
+def _kept(what: str, why: str | None) -> str:
+    return f"沿用拆分前条目的{what}" + (f"（{why}）" if why else "")
 
 
 def _span(doc: ParsedDocument, lines: list[Line]) -> tuple[int, int]:
