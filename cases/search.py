@@ -141,31 +141,13 @@ def _resolve_pinyin(text: str, notes: list) -> str:
     return PINYIN_RUN.sub(replace, text)
 
 
-def _places(segment: str) -> tuple[list[tuple[str, list[str]]], str]:
-    """Place names at the start of a phrase (四川养老 → 四川 | 养老): [(said, codes)], the rest."""
-    gz = gazetteer()
-    found = []
-    scope = None
-    while len(segment) >= 2:
-        # A place ends where a word ends: 互助养老 is a word, not 互助县 + 养老.
-        ends, at = set(), 0
-        for token in tokenizer().cut(segment):
-            at += len(token)
-            ends.add(at)
-        for length in range(min(len(segment), 12), 1, -1):
-            said = segment[:length]
-            codes = list(dict.fromkeys(gz.full.get(said, []) + gz.stems.get(said, []))) if length in ends else []
-            if scope:
-                codes = [c for c in codes if gz.is_within(c, scope) and c != scope]
-            if codes:
-                break
-        else:
-            break
-        found.append((said, codes))
-        segment = segment[length:]
-        if len(codes) == 1:
-            scope = codes[0]
-    return found, segment
+def _word_ends(text: str) -> set[int]:
+    """Where the words of ``text`` end: a place ends where a word does (互助养老 is a word, not 互助县 + 养老)."""
+    ends, at = set(), 0
+    for token in tokenizer().cut(text):
+        at += len(token)
+        ends.add(at)
+    return ends
 
 
 def _prefer_higher(places: list[Place]) -> list[Place]:
@@ -194,7 +176,7 @@ def understand(query: str, literal: bool = False) -> Understood:
         gz = gazetteer()
         kept = []
         for segment in text.split():
-            found, rest = _places(segment)
+            found, rest = gz.place_words(segment, _word_ends)
             for said, codes in found:
                 places = _prefer_higher([Place(said, gz.places[c].level, c, gz.places[c].name) for c in codes])
                 if len(places) == 1:

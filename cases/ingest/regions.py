@@ -174,27 +174,31 @@ class Gazetteer:
 
     def parse_label(self, label: str) -> list[list[str]]:
         """Candidate codes for each place word of a title label, outermost first."""
-        words: list[list[str]] = []
-        rest = label
+        return [codes for _, codes in self.place_words(label)[0]]
+
+    def place_words(self, text: str, word_ends=None) -> tuple[list[tuple[str, list[str]]], str]:
+        """The place names ``text`` starts with, each within the one before it when that one was
+        one place (北京怀柔, 四川养老 → 四川 + 养老): [(name, candidate codes)], and the rest.
+        ``word_ends``: where the words of a text end, when a name must end where a word does."""
+        found: list[tuple[str, list[str]]] = []
         scope: str | None = None
-        while rest:
-            found = None
-            for length in range(min(len(rest), 12), 1, -1):
-                word = rest[:length]
-                codes = self.full.get(word, []) + self.stems.get(word, [])
+        while len(text) >= 2:
+            ends = word_ends(text) if word_ends else range(len(text) + 1)
+            for length in range(min(len(text), 12), 1, -1):
+                word = text[:length]
+                codes = self.full.get(word, []) + self.stems.get(word, []) if length in ends else []
                 if scope:
                     codes = [c for c in codes if self.is_within(c, scope) and c != scope]
                 if codes:
-                    found = (length, list(dict.fromkeys(codes)))
                     break
-            if not found:
+            else:
                 break
-            length, codes = found
-            words.append(codes)
-            rest = rest[length:]
+            codes = list(dict.fromkeys(codes))
+            found.append((word, codes))
+            text = text[length:]
             if len(codes) == 1:
                 scope = codes[0]
-        return words
+        return found, text
 
 
 @lru_cache(maxsize=2)
