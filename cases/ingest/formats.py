@@ -365,18 +365,9 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
 
 # ---- web pages -------------------------------------------------------------------------------
 
-DATE_META = (
-    "article:published_time",
-    "og:published_time",
-    "pubdate",
-    "publishdate",
-    "publish_date",
-    "publish-date",
-    "firstpublishedtime",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.created",
-    "date",
+DATE_META = tuple(
+    """article:published_time og:published_time pubdate publishdate publish_date publish-date
+    firstpublishedtime dc.date dc.date.issued dcterms.created date""".split()
 )
 TITLE_META = ("articletitle", "og:title", "dc.title")
 # Block elements of HTML and of the extractor's XML (head, item, list, quote, lb).
