@@ -197,7 +197,7 @@ def document_view(admin):
         context = {**admin.admin_site.each_context(request), "opts": Case._meta, "title": _("导入文档")}
         step = request.POST.get("step") if request.method == "POST" else None
         if step == "confirm":
-            return _confirm(admin, request, context)
+            return _confirm(request, context)
         form = DocumentForm(request.POST or None, request.FILES or None)
         if step == "preview" and form.is_valid():
             data = form.cleaned_data
@@ -313,7 +313,7 @@ def _again(request, message: str):
     return HttpResponseRedirect(reverse("admin:cases_case_import"))
 
 
-def _confirm(admin, request, context):
+def _confirm(request, context):
     confirm = ConfirmForm(request.POST)
     if not confirm.is_valid():
         return _again(request, _("导入数据不完整，请重新导入。"))

@@ -171,7 +171,7 @@ def parse_document(raw: str, file_name: str, gazetteer: Gazetteer, today: date |
             res.evidence = "推断：原文隐去了地名，由文中其他地名推断"
         year, year_flags, year_evidence = dates.item_year(body, doc_dates, latest, newsletter_year, own)
         flags = list(res.flags) + year_flags
-        doc_type, type_evidence = doc_type_for(title, body, seg.shape, item.label, explain=True)
+        doc_type, type_evidence = doc_type_for(title, body, seg.shape, explain=True)
         if item.stub:
             flags.append("stub")
             doc_type, type_evidence = "case", "规则：名单中的条目"

@@ -163,7 +163,7 @@ def tags_for(text: str) -> list[str]:
     return found[:8]
 
 
-def doc_type_for(title: str, text: str, shape: str, label: str = "", explain: bool = False):
+def doc_type_for(title: str, text: str, shape: str, explain: bool = False):
     """The document type from structure: title words, a salutation (各…：), an own number,
     a reporter's byline or a dateline (…讯, …电), the first person of a report.  With
     ``explain``, also the rule that decided it."""
@@ -177,7 +177,7 @@ def doc_type_for(title: str, text: str, shape: str, label: str = "", explain: bo
         ("policy", re.search(r"^[\u4e00-\u9fff]{1,12}[〔【\[]\d{4}[〕】\]]\d{1,4}号$", head, re.M), "文号‘{}’"),
         ("commentary", re.match(r"(评论|时评|短评|社评|观点)", title), "标题‘{}’"),
         ("commentary", re.search(r"评论|笔者|谈谈.{0,6}意见|不成熟的意见", text[:600]), "正文‘{}’"),
-        ("news", shape == "newsletter" and re.match(r".*", shape), "简报条目"),
+        ("news", re.fullmatch("newsletter", shape), "简报条目"),
         ("news", re.search(r"^(近日|日前)|记者|新闻发布会|^\S{2,12}讯|新华社.{0,12}电", text[:300], re.M), "正文‘{}’"),
     ]
     for kind, match, why in rules:
