@@ -73,10 +73,7 @@ def _is_signature(paras: list[Paragraph], i: int) -> bool:
 
 
 def _until_signature(paras: list[Paragraph], start: int, end: int) -> int:
-    for j in range(start, end):
-        if _is_signature(paras, j):
-            return j
-    return end
+    return next((j for j in range(start, end) if _is_signature(paras, j)), end)
 
 
 def numbered_list(doc: NormalizedDocument) -> Segmentation | None:
@@ -86,7 +83,7 @@ def numbered_list(doc: NormalizedDocument) -> Segmentation | None:
     starts = [i for i, p in enumerate(paras) if NUMBERED.match(p.text)]
     # A list counts 1, 2, 3 …: numbers that do not follow are not entries.
     numbers = [int(NUMBERED.match(paras[i].text).group(1)) for i in starts]
-    if len(starts) < 3 or numbers[: len(numbers)] != list(range(numbers[0], numbers[0] + len(numbers))):
+    if len(starts) < 3 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         return None
     bodies = [end - i - 1 for i, end in spans(starts, len(paras))]
     names = sum(b == 0 for b in bodies[:-1]) >= max(1, (len(starts) - 1) // 2)
