@@ -31,7 +31,7 @@ from .ingest import rearrange
 from .ingest.decode import MAX_BYTES, BadInput, decode_document
 from .ingest.formats import read_document
 from .ingest.pipeline import ParsedCase, ParsedDocument, parse_document
-from .ingest.regions import Resolution, place_by_names
+from .ingest.regions import LEVELS, Resolution, place_by_names
 from .load import LoadReport, gazetteer, load_document, load_regions
 from .models import Case, Region, Source, Theme
 from .quality import flag
@@ -171,9 +171,7 @@ def _apply_edits(parsed, data: dict) -> None:
     parsed.title = data.get("title", parsed.title).strip()
     for name in TEXTS:
         setattr(parsed, name, _newlines(data.get(name, getattr(parsed, name))).strip())
-    parsed.province, parsed.prefecture, parsed.county = (
-        lineage[k].code if lineage.get(k) else None for k in ("province", "prefecture", "county")
-    )
+    parsed.province, parsed.prefecture, parsed.county = (lineage[k].code if lineage.get(k) else None for k in LEVELS)
     # The flags the editor's values settle.
     settled = {"year-conflict": data.get("year") != parsed.year, "region-unknown": region, "no-title": parsed.title}
     parsed.flags = [f for f in parsed.flags if not settled.get(f)]
@@ -534,7 +532,7 @@ class RowReport:
 
 def _place(gz, row: dict) -> tuple[Resolution, str | None]:
     """The row's place by the one resolver of cases/ingest/regions.py, and what is wrong with it."""
-    names = [normalize(row.get(k, "")).strip() for k in ("province", "prefecture", "county")]
+    names = [normalize(row.get(k, "")).strip() for k in LEVELS]
     place = place_by_names(gz, names)
     if "region-ambiguous" in place.flags:
         return place, _("地区不唯一：%s") % place.label

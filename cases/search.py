@@ -37,6 +37,7 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, FloatField, Value
 
 from . import pagecache, vocabulary
+from .ingest.regions import LEVELS, load_gazetteer
 from .text import MAX_QUERY, keep, normalize, tokenizer, word_parts
 
 CANDIDATES = 600  # cases a search lists at most (the best); also cases read per word and tier of the index
@@ -153,16 +154,13 @@ def _word_ends(text: str) -> set[int]:
 def _prefer_higher(places: list[Place]) -> list[Place]:
     """河南 is 河南省 before 河南蒙古族自治县: one place above all others with the name is meant;
     same-level namesakes (two 宝山区) stay a question."""
-    order = ("province", "prefecture", "county")
-    top = min((order.index(p.level) for p in places), default=0)
-    highest = [p for p in places if order.index(p.level) == top]
+    top = min((LEVELS.index(p.level) for p in places), default=0)
+    highest = [p for p in places if LEVELS.index(p.level) == top]
     return highest if len(highest) == 1 else places
 
 
 @lru_cache(maxsize=1)
 def gazetteer():
-    from .ingest.regions import load_gazetteer
-
     return load_gazetteer(str(settings.REGIONS_FIXTURE))
 
 

@@ -20,6 +20,7 @@ from django.db.models import Count
 from django.http import QueryDict
 
 from . import pagecache, search, text, vocabulary
+from .ingest.regions import LEVELS
 from .models import Case, Theme
 
 FEW = 1  # results below which a page offers alternatives: an empty page (the query count stays that of any list)
@@ -77,7 +78,7 @@ def matching_places(typed: str) -> list[tuple[str, str, str]]:
             if name.startswith(typed):
                 codes += [c for c in found if c not in codes]
     places = [gz.places[c] for c in codes]
-    places.sort(key=lambda p: (("province", "prefecture", "county").index(p.level), len(p.name), p.code))
+    places.sort(key=lambda p: (LEVELS.index(p.level), len(p.name), p.code))
     return [(p.level, p.code, gz.path(p.code)) for p in places[: SHOWN * 2]]
 
 
@@ -152,7 +153,7 @@ def alternatives(params: QueryDict, total: int) -> dict:
         count = CaseFilter(wider, queryset=Case.objects.published()).qs.count()
         if count:
             value = params.get(narrowest)
-            place = search.gazetteer().places.get(value) if narrowest in ("province", "prefecture", "county") else None
+            place = search.gazetteer().places.get(value) if narrowest in LEVELS else None
             label = place.name if place else value
             out["wider"] = {"dropped": label, "count": count, "url": "?" + wider.urlencode()}
     anywhere = search.apply(Case.objects.published(), query)
