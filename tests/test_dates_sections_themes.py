@@ -67,6 +67,9 @@ def test_the_page_date_beats_the_signature_and_the_own_number():
     assert dates.own_date([p.text for p in doc.paragraphs], doc.furniture).year == 2020
     doc = normalize_document(raw.split("\n某某局")[0].replace("发布时间：2021年06月04日 17:33 浏览量：12\n", ""))
     assert dates.own_date([p.text for p in doc.paragraphs], doc.furniture).year == 2019
+    # A signature in Chinese numerals is read as the year it writes.
+    signed = dates.own_date(["正文。", "某某局", "二〇一一年六月十五日"], [])
+    assert (signed.year, signed.evidence) == (2011, "落款日期 ‘二〇一一年六月十五日’")
 
 
 def test_years_after_today_are_not_evidence():

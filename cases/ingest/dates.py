@@ -59,14 +59,10 @@ def own_date(paragraphs: list[str], furniture: list) -> OwnDate:
             year = paragraphs[f.position - 1]
             return OwnDate(int(year), f"页面日期 ‘{year} {f.text}’")
     for text in reversed(paragraphs):
-        m = SIGNATURE_DATE.match(text)
-        if m:
-            if m.group(1):
-                return OwnDate(int(m.group(1)), f"落款日期 ‘{text}’")
-            return OwnDate(chinese_years(text + "一月")[0], f"落款日期 ‘{text}’")
+        if m := SIGNATURE_DATE.match(text):
+            return OwnDate(int(m.group(1)) if m.group(1) else _year_of(m.group(2)), f"落款日期 ‘{text}’")
     for text in paragraphs[:8]:
-        m = OWN_NUMBER.match(text)
-        if m:
+        if m := OWN_NUMBER.match(text):
             return OwnDate(int(m.group(1)), f"文号 ‘{text}’")
     return OwnDate()
 
@@ -76,8 +72,13 @@ def own_years(text: str, latest: int) -> list[int]:
     return arabic_years(NOT_OWN.sub("", text), latest)
 
 
+def _year_of(digits: str) -> int:
+    """二〇一一 → 2011."""
+    return int("".join(str(DIGITS[c]) for c in digits))
+
+
 def chinese_years(text: str) -> list[int]:
-    return [int("".join(str(DIGITS[c]) for c in m.group(1))) for m in CHINESE_YEAR.finditer(text)]
+    return [_year_of(m.group(1)) for m in CHINESE_YEAR.finditer(text)]
 
 
 def arabic_years(text: str, latest: int) -> list[int]:
