@@ -367,7 +367,7 @@ def _quantities(text: str) -> list[tuple[int, int, Decimal, Decimal | None, str]
             continue  # 两位数: digits, not people
         chinese = num[0] in CN_NUM
         if chinese:
-            if num[0] in "十百千万亿" and num not in ("十",) and not num.startswith("十"):
+            if num[0] in "百千万亿":
                 continue  # 千家万户, 百姓, 万村: a word, not a number
             if value < 10 and text[end : end + 1] not in CLAUSE_END or value == 1:
                 continue  # 三张榜单, 两基: a small count that names a method's parts; 一次, 一所: "a"
