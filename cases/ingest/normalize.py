@@ -94,12 +94,8 @@ def _curly_quotes(text: str) -> str:
     """Straight double quotes in Chinese prose become “ and ” in turn."""
     if '"' not in text or not re.search(rf"[{CJK}]", text):
         return text
-    parts = text.split('"')
-    out = [parts[0]]
-    for i, part in enumerate(parts[1:]):
-        out.append("“" if i % 2 == 0 else "”")
-        out.append(part)
-    return "".join(out)
+    first, *parts = text.split('"')
+    return first + "".join(("”" if i % 2 else "“") + part for i, part in enumerate(parts))
 
 
 def tidy_spaces(text: str) -> str:
