@@ -56,10 +56,7 @@ PARTS = SECTIONS[1:]  # the sections a heading starts (all but the summary)
 
 
 def _kind(heading: str) -> str | None:
-    for kind, pattern in KINDS.items():
-        if re.search(pattern, heading):
-            return kind
-    return None
+    return next((kind for kind, pattern in KINDS.items() if re.search(pattern, heading)), None)
 
 
 def lead(paragraphs: list[str], limit: int = 300) -> tuple[str, str]:
