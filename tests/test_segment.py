@@ -30,6 +30,22 @@ def test_a_reform_collection_keeps_the_case_it_starts_in_the_middle_of():
     assert [i.title for i in seg.items] == ["", "深化乡镇街道体制改革示范行动"]
 
 
+def test_numbered_reform_headings_without_any_abstract_are_one_case(gz):
+    # The shape of a reform collection's case (01改革背景, 02…, 03…) on a page of its own, without the
+    # 摘要 line that starts each case of a collection: the page is the case (it once raised instead).
+    from cases.ingest.pipeline import parse_document
+
+    text = (
+        "某镇推行村级事务代办的做法\n"
+        "01改革背景\n山区村民居住分散，到镇上办一件事往返要大半天，年纪大的村民尤其不便，办事难的意见很多。\n"
+        "02主要做法\n镇里在每个村设立代办点，由村干部轮流值守，群众的事项统一收件、统一送办、统一反馈。\n"
+        "03改革成效\n一年来代办事项两千余件，群众少跑路，满意度明显提高。\n"
+    )
+    assert len(segment(normalize_document(text)).items) == 1
+    parsed = parse_document(text, "village-agency.txt", gz)
+    assert [case.title for case in parsed.cases] == ["某镇推行村级事务代办的做法"]
+
+
 def test_articles_are_split_at_their_numbers_and_keep_a_dash_subtitle():
     text = (
         "首页 > 范文大全 > 二号文库\n抓住新机遇 努力推进教育城乡一体化\n最新文章\n"

@@ -56,8 +56,8 @@ PAGE_TITLE = re.compile(r"（第\d+/\d+页）$")
 
 
 def spans(starts: list[int], end: int) -> list[tuple[int, int]]:
-    """Each start with where the next one starts (the last with ``end``)."""
-    return list(zip(starts, [*starts[1:], end], strict=True))
+    """Each start with where the next one starts (the last with ``end``); none without starts."""
+    return list(zip(starts, [*starts[1:], end], strict=True)) if starts else []
 
 
 def _short_title(text: str) -> bool:
@@ -185,9 +185,12 @@ def reform_collection(doc: NormalizedDocument) -> Segmentation | None:
         if PAGE_TITLE.search(p.text):
             seg.title = p.text
             head.remove(p)
-    # The page starts in the middle of a case: keep that part, without a title.
+    # Before the first case: the middle of a case the page starts in, kept without a title; or, on a
+    # page that starts no case at all, the one case of the page, under its first line if that is a title.
     if sum(len(p.text) for p in head) > 80:
-        seg.items.append(RawItem("", head))
+        first = head[0].text
+        whole = not starts and _short_title(first) and not SECTION_HEADING.match(first)
+        seg.items.append(RawItem(first if whole else "", head))
     for i, end in spans(starts, len(paras)):
         seg.items.append(RawItem(paras[i].text, paras[i:end]))
     return seg
