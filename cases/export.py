@@ -362,7 +362,7 @@ def csv_line(cells: list) -> str:
     out = []
     for cell in cells:
         if cell.__class__ is not str:
-            cell = str(cell)  # numbers: as the module writes them (floats by repr, which is str)
+            cell = "" if cell is None else str(cell)  # as the module writes them (floats by repr, which is str)
         if '"' in cell:
             cell = '"' + cell.replace('"', '""') + '"'
         elif "," in cell or "\n" in cell or "\r" in cell:

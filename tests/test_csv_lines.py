@@ -13,7 +13,7 @@ from cases.models import Case
 
 # Cells as the exports make them: text (with the characters that need quoting, often), numbers.
 TEXT = st.text(alphabet=st.sampled_from(list("ab ,\"\r\n\t;'=-@养老")), max_size=12) | st.text(max_size=12)
-CELLS = TEXT | st.integers() | st.floats()
+CELLS = TEXT | st.integers() | st.floats() | st.none() | st.booleans()
 
 
 def module_line(cells: list) -> str:
