@@ -36,6 +36,9 @@ class SourceFactory(DjangoModelFactory):
     raw_text = "蓝莓合作社带动农户增收。"
 
 
+ZHEJIANG = "浙江"
+
+
 class CaseFactory(DjangoModelFactory):
     class Meta:
         model = Case
@@ -46,7 +49,7 @@ class CaseFactory(DjangoModelFactory):
     summary = "村集体领办蓝莓合作社，带动农户就近就业。"
     body = "村集体领办蓝莓合作社，统一技术、统一销售，带动农户就近就业增收。"
     province = factory.LazyFunction(lambda: Region.objects.get(code="330000"))
-    region_label = "浙江"
+    region_label = ZHEJIANG
     year = 2030
     status = Case.Status.PUBLISHED
     source = factory.SubFactory(SourceFactory)
@@ -57,7 +60,10 @@ class CaseFactory(DjangoModelFactory):
     def _adjust_kwargs(cls, **kwargs):
         place = kwargs.pop("place", None)
         if place is not None:  # a region's code: the case lies in it and in the regions above it
-            kwargs.update(Region.objects.get(code=place).lineage())
+            region = Region.objects.get(code=place)
+            kwargs.update(region.lineage())
+            if kwargs.get("region_label") == ZHEJIANG:  # the default label: the place's own name instead
+                kwargs["region_label"] = region.name
         return kwargs
 
     @factory.post_generation
