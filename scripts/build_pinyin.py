@@ -8,9 +8,7 @@ read as the longest phrase of this table at each position, else by each characte
 reading.  The table holds the phrases that this reading would get wrong: first those that
 pypinyin reads (toneless) otherwise than by their characters' first readings (银行 yin hang),
 then, until none is left, those that a phrase already in the table would misread (人行道 is
-ren xing dao, not 人行 ren hang + dao), among pypinyin's phrases and the words of jieba's
-dictionary, the words keywords and related terms are made of (暂行规定 is zan xing gui ding,
-not 暂 + 行规 hang gui + 定).
+ren xing dao, not 人行 ren hang + dao).
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ import sys
 from pathlib import Path
 
 os.environ.pop("PYPINYIN_NO_PHRASES", None)  # this script needs the dictionary the portal leaves out
-import jieba  # noqa: E402
 from pypinyin import __version__, lazy_pinyin  # noqa: E402
 from pypinyin.phrases_dict import phrases_dict  # noqa: E402
 
@@ -30,25 +27,15 @@ sys.path.insert(0, str(ROOT))
 from cases.ingest.chinese import PHRASES_FILE, syllables  # noqa: E402
 
 
-def jieba_words() -> list[str]:
-    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as lines:
-        return [line.split()[0] for line in lines]
-
-
 def build() -> str:
     reading = {word: lazy_pinyin(word) for word in phrases_dict}
     table: dict[str, list[str]] = {}
     while wrong := {word: r for word, r in reading.items() if syllables(word, table) != r}:
         table.update(wrong)
-    # A longer word can only be misread through a phrase of the table inside it.
-    lengths = {len(phrase) for phrase in table}
-    inside = [w for w in jieba_words() if any(w[i : i + n] in table for n in lengths for i in range(len(w) - n + 1))]
-    while wrong := {word: r for word in inside if syllables(word, table) != (r := lazy_pinyin(word))}:
-        table.update(wrong)
     header = (
         f"# Toneless readings from pypinyin {__version__} (MIT licence, github.com/mozillazg/python-pinyin) of the"
         " phrases it reads otherwise than by their characters' first readings, and of those a shorter phrase here"
-        " would misread (人行道, 暂行规定). Rebuild: make pinyin (scripts/build_pinyin.py).\n"
+        " would misread (人行道). Rebuild: make pinyin (scripts/build_pinyin.py).\n"
     )
     return header + "".join(f"{word}\t{' '.join(table[word])}\n" for word in sorted(table))
 
