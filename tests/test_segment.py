@@ -46,6 +46,17 @@ def test_numbered_reform_headings_without_any_abstract_are_one_case(gz):
     assert [case.title for case in parsed.cases] == ["某镇推行村级事务代办的做法"]
 
 
+def test_a_collection_page_that_starts_no_case_keeps_its_text_without_a_title():
+    text = (
+        "全面深化改革典型案例选编(第4/5页)\n"
+        "村里的理事会每月开一次会，议题由村民提出，决定的事项张榜公布，接受大家监督，执行情况年底考评。\n"
+        "02主要做法\n理事会成员由村民推选，任期三年。\n03改革成效\n矛盾纠纷明显减少。\n04经验启示\n群众的事群众议。\n"
+    )
+    seg = segment(normalize_document(text))
+    assert seg.title == "全面深化改革典型案例选编（第4/5页）"
+    assert [i.title for i in seg.items] == [""]  # the middle of a case: not titled by its first line
+
+
 def test_articles_are_split_at_their_numbers_and_keep_a_dash_subtitle():
     text = (
         "首页 > 范文大全 > 二号文库\n抓住新机遇 努力推进教育城乡一体化\n最新文章\n"
