@@ -63,7 +63,7 @@ class Pages(PageNumberPagination):
 
     def capped(self) -> bool:
         query = self.request.query_params.get("q", "") if self.request else ""
-        return bool(text.query_tokens(query[: text.MAX_QUERY])) and search.capped(self.page.paginator.count)
+        return bool(text.query_tokens(query)) and search.capped(self.page.paginator.count)
 
     def get_paginated_response_schema(self, schema):
         return {

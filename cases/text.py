@@ -46,11 +46,14 @@ def index_tokens(text: str) -> str:
     return f" {' '.join(tokens)} " if tokens else ""
 
 
-@lru_cache(maxsize=1024)
 def query_tokens(query: str) -> tuple[str, ...]:
     """The tokens a query asks for, in order, without repeats (traditional folded to simplified)."""
-    tokens = [t.lower() for t in tokenizer().cut(normalize(query)[:MAX_QUERY]) if keep(t)]
-    return tuple(dict.fromkeys(tokens))
+    return _tokens(normalize(query)[:MAX_QUERY])  # cut before the cache: it keeps no long text
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t.lower() for t in tokenizer().cut(text) if keep(t)))
 
 
 @lru_cache(maxsize=1024)
