@@ -49,7 +49,7 @@ class CaseFactory(DjangoModelFactory):
     summary = "村集体领办蓝莓合作社，带动农户就近就业。"
     body = "村集体领办蓝莓合作社，统一技术、统一销售，带动农户就近就业增收。"
     province = factory.LazyFunction(lambda: Region.objects.get(code="330000"))
-    region_label = ZHEJIANG
+    region_label = None  # the place's name (_adjust_kwargs)
     year = 2030
     status = Case.Status.PUBLISHED
     source = factory.SubFactory(SourceFactory)
@@ -62,8 +62,8 @@ class CaseFactory(DjangoModelFactory):
         if place is not None:  # a region's code: the case lies in it and in the regions above it
             region = Region.objects.get(code=place)
             kwargs.update(region.lineage())
-            if kwargs.get("region_label") == ZHEJIANG:  # the default label: the place's own name instead
-                kwargs["region_label"] = region.name
+        if kwargs["region_label"] is None:  # not given: the place's own name, else the default province's
+            kwargs["region_label"] = region.name if place is not None else ZHEJIANG
         return kwargs
 
     @factory.post_generation

@@ -35,6 +35,8 @@ def run(*args: str, stdin: str = "", **env) -> str:
         ("养老服务", ["yang", "lao", "fu", "wu"]),  # by the characters
         ("银行", ["yin", "hang"]),  # a phrase of the table
         ("人行道", ["ren", "xing", "dao"]),  # not 人行 (ren hang) + 道
+        ("电力行业", ["dian", "li", "hang", "ye"]),  # longer than a phrase: by its phrases (pypinyin: xing ye)
+        ("全国会计", ["quan", "guo", "kuai", "ji"]),  # (pypinyin: hui ji)
         ("长沙市", ["chang", "sha", "shi"]),
         ("绿色", ["lv", "se"]),
         ("5G基站", ["ji", "zhan"]),  # what has no reading is left out
