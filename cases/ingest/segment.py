@@ -173,8 +173,7 @@ def case_compilation(doc: NormalizedDocument) -> Segmentation | None:
 
 
 def reform_collection(doc: NormalizedDocument) -> Segmentation | None:
-    """A page of a reform-case collection (标题 / 摘要 / 01改革背景 / 02主要做法 / 03改革成效), or one
-    such case on a page of its own (标题 / 01改革背景 …)."""
+    """A page of a reform-case collection: 标题 / 摘要 / 01改革背景 / 02主要做法 / 03改革成效."""
     paras = doc.paragraphs
     if sum(bool(SECTION_HEADING.match(p.text)) for p in paras) < 3:
         return None
@@ -186,13 +185,11 @@ def reform_collection(doc: NormalizedDocument) -> Segmentation | None:
         if PAGE_TITLE.search(p.text):
             seg.title = p.text
             head.remove(p)
-    # Before the first case: the middle of a case the page starts in, kept without a title; or, on a
-    # page that starts no case and is no page of a collection (第3/5页), the page's one case, under its
-    # first line if that is a title.
+    if not (starts or seg.title):  # one such case on a page of its own, no collection: a single document
+        return None
+    # The page starts in the middle of a case: keep that part, without a title.
     if sum(len(p.text) for p in head) > 80:
-        first = head[0].text
-        whole = not (starts or seg.title) and _short_title(first) and not SECTION_HEADING.match(first)
-        seg.items.append(RawItem(first if whole else "", head))
+        seg.items.append(RawItem("", head))
     for i, end in spans(starts, len(paras)):
         seg.items.append(RawItem(paras[i].text, paras[i:end]))
     return seg
