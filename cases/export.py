@@ -196,9 +196,8 @@ def case_rows(queryset, base: str = "") -> Iterator[dict]:
         figures = figures_by_case(ids)
         for row in chunk:
             case_tags = sorted(tags.get(row[0], []))
-            values = _row(row, prefix, regions, sources, by_case.get(row[0], []), case_tags, figures.get(row[0], []))
-            values["county_kind"] = kinds.get(row[14], "")
-            yield clean(values)
+            case_figures = figures.get(row[0], [])
+            yield clean(_row(row, prefix, regions, kinds, sources, by_case.get(row[0], []), case_tags, case_figures))
         chunk.clear()
 
     # The list's order is read first, as ids alone: sorting the wide rows themselves made PostgreSQL
@@ -220,7 +219,7 @@ def among(ids: list[int]) -> RawSQL:
     return RawSQL(",".join([str(int(pk)) for pk in ids]) or "NULL", ())
 
 
-def _row(row, prefix, regions, sources, case_themes, tags, figures) -> dict:
+def _row(row, prefix, regions, kinds, sources, case_themes, tags, figures) -> dict:
     pk, slug, title = row[:3]
     (body, province, prefecture, county, label, doc_type, year, source_id, ordinal, span_start, span_end, status,
      flags, terrain) = row[AFTER_SECTIONS:]  # fmt: skip
@@ -239,7 +238,7 @@ def _row(row, prefix, regions, sources, case_themes, tags, figures) -> dict:
         "county": regions.get(county),
         "region_code": region,
         "region_label": label,
-        "county_kind": "",  # by case_rows, which knows the counties
+        "county_kind": kinds.get(county, ""),
         "macro_region": macro_region(province),
         "terrain": terrain,
         "themes": [t.name for t in case_themes],
