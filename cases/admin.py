@@ -505,10 +505,9 @@ class CaseAdmin(SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         title = form.data.get("title", obj.title if obj else "") if form.is_bound else (obj.title if obj else "")
-        text = "\n".join(
-            (form.data if form.is_bound else {}).get(name, getattr(obj, name, "") if obj else "")
-            for name in ("region_label", *Case.SECTIONS, "body")  # as Case.full_text, which the save's warning reads
-        )
+        text = Case.text_of(
+            lambda name: (form.data if form.is_bound else {}).get(name, getattr(obj, name, "") if obj else "")
+        )  # the full_text the save's warning reads
         context["duplicates"] = near_duplicates(title, text, exclude_pk=obj.pk if obj else None)
         if record := (workflow.open_comment(obj) if obj else None):
             context["send_back"] = {

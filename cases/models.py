@@ -628,7 +628,12 @@ class Case(models.Model):
     def full_text(self) -> str:
         """Every public text of the case: what search, the privacy check, the quality flags and
         the duplicate check read."""
-        return "\n".join([self.region_label, *(getattr(self, name) for name in self.SECTIONS), self.body])
+        return self.text_of(lambda name: getattr(self, name))
+
+    @classmethod
+    def text_of(cls, value) -> str:
+        """``full_text`` of what ``value(field name)`` gives: of a form's data not saved yet, too."""
+        return "\n".join(value(name) for name in ("region_label", *cls.SECTIONS, "body"))
 
     def privacy_findings(self, tag_names: list[str] | None = None):
         """What looks like personal data in the public fields: title, texts and keywords
